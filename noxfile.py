@@ -1,0 +1,136 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Every check of Duckalog, as a nox session.
+
+The GitHub workflows only sequence these sessions; a maintainer runs exactly
+the same commands locally. Each session gets its own virtualenv holding only
+its tools, installed from one small hash-locked file under ``security/``.
+
+    scripts/nox -t tests                 # every test suite (what CI runs)
+    scripts/nox -s release -- --offline  # the full offline release rehearsal
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent.resolve()
+SECURITY = ROOT / "security"
+TOOLS = ROOT / "tools"
+# Python versions the library supports and is tested on here; CI adds 3.14
+# through `--force-python`.
+PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = False
+nox.options.sessions = []  # nothing runs by accident: name a session or a tag
+
+
+def install_locked(session: nox.Session, *locks: str) -> None:
+    """Install the hash-locked files ``security/<lock>.txt``, nothing else."""
+    args: list[str] = ["--require-hashes", "--no-deps"]
+    for lock in locks:
+        args += ["-r", str(SECURITY / f"{lock}.txt")]
+    session.install(*args)
+
+
+def gate_env() -> dict[str, str]:
+    """Environment for running ``python -m release_gates.*`` from the source tree."""
+    return {"PYTHONPATH": str(TOOLS)}
+
+
+def run_gate(session: nox.Session, gate: str, *args: str) -> None:
+    """Run ``python -m release_gates.<gate>`` with the session's arguments."""
+    session.run("python", "-m", f"release_gates.{gate}", *args, *session.posargs, env=gate_env())
+
+
+TEST_WHEEL_DIR = ROOT / "build" / "test-wheel"
+
+
+def install_project(session: nox.Session) -> None:
+    """Install duckalog from a wheel: $DUCKALOG_WHEEL if set, else the one test_wheel built."""
+    wheel = os.environ.get("DUCKALOG_WHEEL")
+    if not wheel:
+        wheels = sorted(TEST_WHEEL_DIR.glob("duckalog-*.whl"))
+        if len(wheels) != 1:
+            session.error(f"expected one wheel in {TEST_WHEEL_DIR}, found {len(wheels)}: "
+                          "run `scripts/nox -s test_wheel` first")
+        wheel = str(wheels[0])
+    install_locked(session, "runtime")
+    session.install("--no-deps", "--force-reinstall", wheel)
+
+
+# --- tests -------------------------------------------------------------------
+
+
+@nox.session(default=False)
+def test_wheel(session: nox.Session) -> None:
+    """Build the wheel the test sessions install (pinned hatchling, no build isolation).
+
+    hatchling 1.33 needs Python 3.10+, so the wheel is built once here and
+    installed on every Python, 3.9 included.
+    """
+    install_locked(session, "backend")
+    shutil.rmtree(TEST_WHEEL_DIR, ignore_errors=True)
+    session.run("python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                "--wheel-dir", str(TEST_WHEEL_DIR), str(ROOT))
+
+
+@nox.session(python=PYTHONS, tags=["tests"], requires=["test_wheel"])
+def tests(session: nox.Session) -> None:
+    """The library's test suite against the installed package."""
+    install_locked(session, "tests")
+    install_project(session)
+    # Run from outside the tree so `import duckalog` can only find the installed copy.
+    session.chdir(session.create_tmp())
+    session.run("python", "-m", "pytest", str(ROOT / "tests" / "library"),
+                "--rootdir", str(ROOT), "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(tags=["tests"])
+def lint(session: nox.Session) -> None:
+    """ruff (style, bugs, security lints) and mypy --strict on the library and the gates."""
+    install_locked(session, "lint")
+    session.run("ruff", "check", "src", "tools", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "src", "tools", "tests", "benchmarks", "noxfile.py")
+    session.run("mypy")
+
+
+# --- maintenance ---------------------------------------------------------------
+
+_LOCK_PYTHON = re.compile(r"^# lock-python: (\S+)$", re.MULTILINE)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Regenerate every hash-locked file security/X.txt from security/X.in (needs PyPI)."""
+    install_locked(session, "lock")
+    names = session.posargs or sorted(p.stem for p in SECURITY.glob("*.in"))
+    for name in names:
+        source = SECURITY / f"{name}.in"
+        found = _LOCK_PYTHON.search(source.read_text(encoding="utf-8"))
+        python = found.group(1) if found else "3.11"
+        session.run(
+            "uv", "pip", "compile", "--quiet", "--universal", "--generate-hashes",
+            "--no-header", "--python-version", python, "--index-url", "https://pypi.org/simple",
+            "--no-config", str(source), "-o", str(SECURITY / f"{name}.txt"),
+        )
+
+
+# --- release -----------------------------------------------------------------
+
+
+@nox.session(requires=["test_wheel"])
+def release(session: nox.Session) -> None:
+    """Main job. For now: build the shipped example catalog with the built wheel.
+
+    Replaced by the full offline release rehearsal once the gates exist.
+    """
+    install_project(session)
+    session.chdir(ROOT / "examples" / "quickstart")
+    session.run("duckalog", "build", "duckalog.yaml")
