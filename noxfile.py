@@ -122,6 +122,75 @@ def lock(session: nox.Session) -> None:
         )
 
 
+# --- release gates -----------------------------------------------------------
+# One session per gate, each installing only security/<gate>.txt. The workflow
+# jobs call exactly these; `release` chains them locally.
+
+
+@nox.session
+def version(session: nox.Session) -> None:
+    """Check the release version against the tag, pyproject.toml and CHANGELOG.md."""
+    install_locked(session, "version")
+    run_gate(session, "version")
+
+
+@nox.session
+def licenses(session: nox.Session) -> None:
+    """reuse lint on the tree; runtime dependency licences against the allow-list."""
+    install_locked(session, "licenses")
+    run_gate(session, "licenses")
+
+
+@nox.session
+def audit(session: nox.Session) -> None:
+    """pip-audit of the hash-locked runtime closure against OSV, with waivers."""
+    install_locked(session, "audit")
+    run_gate(session, "audit")
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build once from a clean export, prove it reproducible, inspect, write SHA256SUMS."""
+    install_locked(session, "build")
+    run_gate(session, "build")
+
+
+@nox.session
+def smoke(session: nox.Session) -> None:
+    """Install the built wheel and sdist on every Python found and exercise them."""
+    install_locked(session, "smoke")
+    run_gate(session, "smoke")
+
+
+@nox.session
+def sbom(session: nox.Session) -> None:
+    """CycloneDX SBOM of the runtime closure, bound to the dists by sha256."""
+    install_locked(session, "sbom")
+    run_gate(session, "sbom")
+
+
+@nox.session
+def verify(session: nox.Session) -> None:
+    """Verify Sigstore bundles offline and SHA256SUMS: nox -s verify -- FILE... --identity I."""
+    install_locked(session, "verify")
+    run_gate(session, "verify")
+
+
+@nox.session
+def publish(session: nox.Session) -> None:
+    """Upload the dists with retries, then verify what the index serves."""
+    install_locked(session, "publish")
+    run_gate(session, "publish")
+
+
+@nox.session(tags=["tests"])
+def gate_tests(session: nox.Session) -> None:
+    """Unit and fault-injection tests of the release gates, with real tools and local stand-ins."""
+    install_locked(session, "gate-tests")
+    session.run("python", "-m", "pytest", "tests/gates", "-p", "no:cacheprovider",
+                *session.posargs, env=gate_env())
+
+
 # --- release -----------------------------------------------------------------
 
 
