@@ -191,6 +191,15 @@ def gate_tests(session: nox.Session) -> None:
                 *session.posargs, env=gate_env())
 
 
+@nox.session(tags=["tests"])
+def docs(session: nox.Session) -> None:
+    """Docs tests: nox sessions and links exist, the documented verify command really verifies."""
+    install_locked(session, "docs")
+    env = {"PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "tests" / "docs")])}
+    session.run("python", "-m", "pytest", "tests/docs", "-p", "no:cacheprovider",
+                *session.posargs, env=env)
+
+
 # --- release -----------------------------------------------------------------
 
 
