@@ -1,0 +1,156 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Helpers for the documentation tests: which pages exist and how to read them.
+
+Imported by the tests as ``docpages`` (``nox -s docs`` puts ``tests/docs`` on
+``PYTHONPATH``).
+
+The pages are parsed with markdown-it (CommonMark, like GitHub) rather than with
+regular expressions, so a link inside a code block is not mistaken for a link and
+a heading is recognised the way a reader sees it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import tomllib  # the docs session runs on Python 3.11+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Pages that must exist (issue 6); the tests below also cover every other .md.
+REQUIRED_PAGES = (
+    "README.md",
+    "SECURITY.md",
+    "docs/setup.md",
+    "docs/release-process.md",
+    "docs/verifying.md",
+    "docs/sbom.md",
+    "docs/troubleshooting.md",
+    "docs/architecture.md",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One markdown file of the repository, parsed."""
+
+    path: Path
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.relative_to(ROOT).as_posix()
+
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def parse(path: Path) -> Page:
+    text = path.read_text(encoding="utf-8")
+    return Page(path=path, text=text, tokens=tuple(_MD.parse(text)))
+
+
+def markdown_files() -> list[Path]:
+    """Every .md git tracks or would track (untracked but not ignored), in this repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "*.md"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    paths = sorted({ROOT / name for name in listed.split("\0") if name})
+    return [path for path in paths if path.is_file()]
+
+
+def walk(tokens: tuple[Token, ...] | list[Token]) -> list[Token]:
+    """All tokens, inline children included, in document order."""
+    found: list[Token] = []
+    for token in tokens:
+        found.append(token)
+        if token.children:
+            found.extend(walk(token.children))
+    return found
+
+
+def heading_anchors(page: Page) -> set[str]:
+    """The `#anchor` of every heading, as GitHub generates them (duplicates get -1, -2 ...)."""
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    tokens = page.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        text = "".join(
+            child.content for child in walk(inline.children or []) if child.type in _TEXTUAL
+        )
+        slug = github_slug(text)
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}-{count}")
+    # Explicit HTML anchors (<a id="..."> / name="...") are targets too.
+    anchors.update(re.findall(r"<a\s+(?:id|name)=\"([^\"]+)\"", page.text))
+    return anchors
+
+
+_TEXTUAL = {"text", "code_inline", "html_inline"}
+
+
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"<[^>]+>", "", text)
+    text = "".join(ch for ch in text if ch.isalnum() or ch in " -_")
+    return text.replace(" ", "-")
+
+
+def fenced_blocks(page: Page) -> list[str]:
+    """The content of every fenced or indented code block."""
+    return [token.content for token in page.tokens if token.type in ("fence", "code_block")]
+
+
+def pyproject() -> dict[str, object]:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=None)
+def all_pages() -> tuple[Page, ...]:
+    """Every markdown page of the repository, parsed once."""
+    return tuple(parse(path) for path in markdown_files())
+
+
+def page(name: str) -> Page:
+    """The page at ``name`` (relative to the repository root)."""
+    return parse(ROOT / name)
+
+
+_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")  # http:, https:, mailto: ...
+
+
+def relative_links(page: Page) -> list[str]:
+    """Every link or image target of ``page`` that points inside the repository."""
+    targets: list[str] = []
+    for token in walk(page.tokens):
+        target = token.attrs.get("href") if token.type == "link_open" else None
+        if token.type == "image":
+            target = token.attrs.get("src")
+        if isinstance(target, str) and not _EXTERNAL.match(target):
+            targets.append(target)
+    # Raw HTML links (<a href="...">) outside code.
+    for token in walk(page.tokens):
+        if token.type in ("html_inline", "html_block"):
+            for target in re.findall(r"href=\"([^\"]+)\"", token.content):
+                if not _EXTERNAL.match(target):
+                    targets.append(target)
+    return targets

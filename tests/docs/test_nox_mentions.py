@@ -1,0 +1,141 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Every `nox -s NAME` and `nox -t TAG` in any page names a real session or tag of noxfile.py.
+
+noxfile.py is read with ``ast`` (not imported), so the test needs no nox and
+cannot run a session by accident.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docpages
+import pytest
+
+PAGES = docpages.all_pages()
+
+# `nox`, optional flags without values (-R, -r, --no-venv ...), then -s/--session/-e NAME(S)
+# or -t/--tags TAG(S). Names stop at `--` (posargs) or the next flag.
+_MENTION = re.compile(
+    r"\bnox((?:[ \t]+-[A-Za-z]+|[ \t]+--(?!\s)[a-z-]+)*)"
+    r"[ \t]+(?P<flag>-s|--sessions?|-e|-t|--tags)[ \t]+(?P<names>[A-Za-z_][\w.-]*(?:[ \t]+[A-Za-z_][\w.-]*)*)"
+)
+
+
+@dataclass
+class NoxSessions:
+    names: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    parametrised: dict[str, list[str]] = field(default_factory=dict)  # name -> pythons
+
+    def has_session(self, name: str) -> bool:
+        if name in self.names:
+            return True
+        # `tests-3.11` is the 3.11 run of the `tests` session.
+        base, _, python = name.rpartition("-")
+        return python in self.parametrised.get(base, [])
+
+
+def read_noxfile(path: Path) -> NoxSessions:
+    """Sessions (honouring ``name=``), their tags and pythons, from the decorators."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = _module_lists(tree)
+    found = NoxSessions()
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if ast.unparse(target) not in ("nox.session", "session"):
+                continue
+            keywords = {kw.arg: kw.value for kw in call.keywords} if call else {}
+            name = node.name
+            if isinstance(keywords.get("name"), ast.Constant):
+                name = str(keywords["name"].value)  # type: ignore[union-attr]
+            found.names.add(name)
+            found.tags.update(_strings(keywords.get("tags"), constants))
+            pythons = _strings(keywords.get("python"), constants)
+            if len(pythons) > 1 or isinstance(keywords.get("python"), (ast.List, ast.Name)):
+                found.parametrised[name] = pythons
+    return found
+
+
+def _module_lists(tree: ast.Module) -> dict[str, ast.expr]:
+    values: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            if isinstance(node.targets[0], ast.Name):
+                values[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            values[node.target.id] = node.value
+    return values
+
+
+def _strings(node: ast.expr | None, constants: dict[str, ast.expr]) -> list[str]:
+    if isinstance(node, ast.Name) and node.id in constants:
+        node = constants[node.id]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
+def mentions(text: str) -> list[tuple[str, str]]:
+    """(kind, name) for every session ("s") or tag ("t") named after `nox` in ``text``."""
+    found: list[tuple[str, str]] = []
+    for match in _MENTION.finditer(text):
+        kind = "t" if match["flag"] in ("-t", "--tags") else "s"
+        for name in match["names"].split():
+            found.append((kind, name))
+    return found
+
+
+SESSIONS = read_noxfile(docpages.ROOT / "noxfile.py")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_nox_session_mentioned_exists(page: docpages.Page) -> None:
+    unknown = [
+        f"nox -{kind} {name}"
+        for kind, name in mentions(page.text)
+        if not (SESSIONS.has_session(name) if kind == "s" else name in SESSIONS.tags)
+    ]
+    assert unknown == [], f"{page.name} names sessions/tags noxfile.py does not define"
+
+
+def test_the_docs_mention_the_gates() -> None:
+    # Guards the regular expression: the real pages must yield real mentions.
+    named = {name for page in PAGES for kind, name in mentions(page.text) if kind == "s"}
+    assert {"release", "verify", "build"} <= named
+
+
+def test_parser_reads_mentions_and_rejects_unknown_sessions(tmp_path: Path) -> None:
+    noxfile = tmp_path / "noxfile.py"
+    noxfile.write_text(
+        "import nox\nPYS = ['3.9', '3.10']\n"
+        "@nox.session(python=PYS, tags=['tests'])\ndef tests(session): ...\n"
+        "@nox.session(name='workflow-policy')\ndef policy(session): ...\n"
+        "@nox.session\ndef release(session): ...\n"
+    )
+    sessions = read_noxfile(noxfile)
+    assert sessions.names == {"tests", "workflow-policy", "release"}
+    assert sessions.tags == {"tests"}
+    assert sessions.has_session("tests-3.10") and not sessions.has_session("tests-3.8")
+    assert not sessions.has_session("policy")
+    text = (
+        "run `scripts/nox -s release -- --offline`, then `nox -R -s tests-3.9 lint`,\n"
+        "`nox --session verify -- dist/x.whl --identity I` and `scripts/nox -t tests`."
+    )
+    assert mentions(text) == [
+        ("s", "release"),
+        ("s", "tests-3.9"),
+        ("s", "lint"),
+        ("s", "verify"),
+        ("t", "tests"),
+    ]

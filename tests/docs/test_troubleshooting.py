@@ -1,0 +1,75 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""docs/troubleshooting.md has an entry for every failure a release gate can report.
+
+Every gate failure is a module-level ``Problem(code, template, fix)`` in
+``tools/release_gates``; :func:`release_gates.problems.catalog` collects them.
+The codes are cross-checked with a static scan of the source, so a gate module
+that cannot be imported here (a missing dependency in security/docs.in) fails
+the test instead of silently hiding its problems.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import docpages
+from release_gates.problems import catalog
+
+GATES = docpages.ROOT / "tools" / "release_gates"
+PAGE = docpages.page("docs/troubleshooting.md")
+
+
+def declared_codes(directory: Path) -> set[str]:
+    """Codes of every ``Problem("...", ...)`` written in the gate modules' source."""
+    codes: set[str] = set()
+    for source in sorted(directory.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Problem")):
+                continue
+            code = node.args[0] if node.args else None
+            for keyword in node.keywords:
+                if keyword.arg == "code":
+                    code = keyword.value
+            if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                codes.add(code.value)
+            else:
+                raise AssertionError(f"{source.name}:{node.lineno}: Problem code is not a literal")
+    return codes
+
+
+def documented_codes(text: str) -> set[str]:
+    """Codes that head an entry: a heading or a table row or list item starting with the code."""
+    codes: set[str] = set()
+    entry = re.compile(r"^(?:#{2,6}\s+|\|\s*|[-*]\s+)`?([a-z0-9_]+(?:\.[a-z0-9_-]+)+)`?", re.M)
+    for match in entry.finditer(text):
+        codes.add(match.group(1))
+    return codes
+
+
+def test_every_problem_is_declared_where_catalog_finds_it() -> None:
+    # catalog() imports every gate module; the static scan needs none of them.
+    assert set(catalog()) == declared_codes(GATES)
+
+
+def test_troubleshooting_has_an_entry_for_every_problem_code() -> None:
+    missing = sorted(set(catalog()) - documented_codes(PAGE.text))
+    assert missing == [], f"docs/troubleshooting.md has no entry for: {', '.join(missing)}"
+
+
+def test_troubleshooting_documents_no_code_that_does_not_exist() -> None:
+    gate_names = {path.stem for path in GATES.glob("*.py")}
+    stale = sorted(
+        code
+        for code in documented_codes(PAGE.text)
+        if code.split(".")[0] in gate_names and code not in catalog()
+    )
+    assert stale == [], f"docs/troubleshooting.md documents codes no gate declares: {stale}"
+
+
+def test_catalog_is_not_empty() -> None:
+    # An empty catalog would make the checks above pass vacuously.
+    assert len(catalog()) > 0
