@@ -1,0 +1,192 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The version gate: tag/dispatch/pyproject agreement, channel rules, built metadata."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from release_gates import version as gate
+from release_gates.problems import GateFailure
+from release_gates.result import GateResult, Status
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def make_project(tmp_path: Path, version: str, changelog_versions: tuple[str, ...]) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "duckalog"\nversion = "{version}"\n', encoding="utf-8"
+    )
+    sections = "".join(f"## [{v}] - 2026-11-25\n\n- stuff\n\n" for v in changelog_versions)
+    (root / "CHANGELOG.md").write_text(f"# Changelog\n\n## [Unreleased]\n\n{sections}")
+    return root
+
+
+def run_cli(root: Path, *args: str, tmp_path: Path) -> tuple[int, GateResult, str]:
+    """Run the real CLI in a subprocess; return exit code, JSON result, GITHUB_OUTPUT text."""
+    results = tmp_path / "results"
+    output = tmp_path / "github_output"
+    output.write_text("")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "tools"),
+        "RELEASE_GATES_RESULTS": str(results),
+        "GITHUB_OUTPUT": str(output),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "release_gates.version", "--root", str(root), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = GateResult.from_json((results / "version.json").read_text())
+    return done.returncode, result, output.read_text()
+
+
+def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.3",))
+    code, result, outputs = run_cli(root, "--tag", "v1.2.3", tmp_path=tmp_path)
+    assert code == 0
+    assert result.status is Status.PASSED
+    assert result.details["version"] == "1.2.3"
+    assert result.details["channel"] == "pypi"
+    assert "version=1.2.3\n" in outputs
+    assert "channel=pypi\n" in outputs
+
+
+def test_tag_pyproject_mismatch_fails_naming_both(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.3", "1.2.4"))
+    code, result, outputs = run_cli(root, "--tag", "v1.2.4", tmp_path=tmp_path)
+    assert code == 1
+    assert result.status is Status.FAILED
+    assert result.problem_code == "version.pyproject-mismatch"
+    assert "1.2.4" in result.summary and "1.2.3" in result.summary
+    assert outputs == ""  # nothing downstream may run on a failed decision
+
+
+def test_rehearsal_takes_pyproject_version(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "0.3.0rc1", ("0.3.0rc1",))
+    decision = gate.decide(root)
+    assert decision.version == "0.3.0rc1"
+    assert decision.source == "pyproject.toml"
+    assert decision.channel == "testpypi"
+    assert decision.prerelease
+
+
+@pytest.mark.parametrize(
+    ("candidate", "code"),
+    [
+        ("1.2.3-rc.1", "version.not-normalized"),
+        ("01.2.3", "version.not-normalized"),
+        ("1.2.3.DEV1", "version.not-normalized"),
+        ("one.two", "version.invalid"),
+        ("1.2.3+", "version.invalid"),
+    ],
+)
+def test_invalid_or_unnormalized_versions_fail(tmp_path: Path, candidate: str, code: str) -> None:
+    root = make_project(tmp_path, candidate, (candidate,))
+    with pytest.raises(GateFailure) as failure:
+        gate.decide(root, version=candidate, channel="testpypi")
+    assert failure.value.problem.code == code
+    assert candidate in str(failure.value)
+
+
+def test_tag_without_v_fails(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.3",))
+    with pytest.raises(GateFailure) as failure:
+        gate.decide(root, tag="1.2.3")
+    assert failure.value.problem.code == "version.tag-format"
+    assert gate.decide(root, tag="refs/tags/v1.2.3").version == "1.2.3"
+
+
+def test_missing_changelog_section_fails(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.2", "1.2.30"))
+    with pytest.raises(GateFailure) as failure:
+        gate.decide(root, tag="v1.2.3")
+    assert failure.value.problem.code == "version.changelog-missing"
+    assert "## [1.2.3]" in str(failure.value)
+
+
+@pytest.mark.parametrize("candidate", ["2.0.0rc1", "2.0.0.dev3", "2.0.0a1", "2.0.0b2"])
+def test_prerelease_never_goes_to_pypi(tmp_path: Path, candidate: str) -> None:
+    root = make_project(tmp_path, candidate, (candidate,))
+    assert gate.decide(root, tag=f"v{candidate}").channel == "testpypi"
+    with pytest.raises(GateFailure) as failure:
+        gate.decide(root, version=candidate, channel="pypi", confirm=candidate)
+    assert failure.value.problem.code == "version.prerelease-to-pypi"
+    with pytest.raises(GateFailure):
+        gate.decide(root, version=candidate, channel="pypi", dry_run=True)
+
+
+def test_dispatch_to_pypi_needs_the_version_confirmed(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.0.0", ("1.0.0",))
+    for confirm in (None, "1.0", "v1.0.0"):
+        with pytest.raises(GateFailure) as failure:
+            gate.decide(root, version="1.0.0", channel="pypi", confirm=confirm)
+        assert failure.value.problem.code == "version.confirm-mismatch"
+    assert gate.decide(root, version="1.0.0", channel="pypi", confirm="1.0.0").channel == "pypi"
+    # A final may be dispatched to TestPyPI, and a dry run publishes nothing: no confirmation.
+    assert gate.decide(root, version="1.0.0", channel="testpypi").channel == "testpypi"
+    assert gate.decide(root, version="1.0.0", channel="pypi", dry_run=True).dry_run
+    with pytest.raises(GateFailure) as failure:
+        gate.decide(root, version="1.0.0", channel="conda")
+    assert failure.value.problem.code == "version.unknown-channel"
+
+
+def write_dists(dist: Path, wheel_version: str, sdist_version: str) -> None:
+    dist.mkdir(exist_ok=True)
+    with zipfile.ZipFile(dist / f"duckalog-{wheel_version}-py3-none-any.whl", "w") as wheel:
+        wheel.writestr(
+            f"duckalog-{wheel_version}.dist-info/METADATA",
+            f"Metadata-Version: 2.4\nName: duckalog\nVersion: {wheel_version}\n",
+        )
+    data = f"Metadata-Version: 2.4\nName: duckalog\nVersion: {sdist_version}\n".encode()
+    with tarfile.open(dist / f"duckalog-{wheel_version}.tar.gz", "w:gz") as sdist:
+        info = tarfile.TarInfo(f"duckalog-{wheel_version}/PKG-INFO")
+        info.size = len(data)
+        sdist.addfile(info, io.BytesIO(data))
+
+
+def test_dist_metadata_agreeing_passes(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.3",))
+    write_dists(root / "dist", "1.2.3", "1.2.3")
+    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    assert code == 0, result.summary
+    assert result.details["dists_checked"] == [
+        "duckalog-1.2.3-py3-none-any.whl",
+        "duckalog-1.2.3.tar.gz",
+    ]
+
+
+def test_dist_metadata_mismatch_fails_naming_both(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.3", ("1.2.3",))
+    write_dists(root / "dist", "1.2.3", "1.2.2")
+    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    assert code == 1
+    assert result.problem_code == "version.dist-mismatch"
+    assert "duckalog-1.2.3.tar.gz" in result.summary
+    assert "'1.2.2'" in result.summary and "'1.2.3'" in result.summary
+
+
+def test_missing_dists_fail(tmp_path: Path) -> None:
+    (tmp_path / "dist").mkdir()
+    with pytest.raises(GateFailure) as failure:
+        gate.check_dist_metadata(tmp_path / "dist", "duckalog", "1.2.3")
+    assert failure.value.problem.code == "version.dist-missing"
+
+
+def test_the_repository_itself_passes() -> None:
+    """The checked-in pyproject.toml and CHANGELOG.md agree (what the rehearsal runs)."""
+    decision = gate.decide(ROOT)
+    assert decision.version == gate.pyproject_project(ROOT)["version"]
