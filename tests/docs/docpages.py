@@ -138,19 +138,33 @@ def page(name: str) -> Page:
 _EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")  # http:, https:, mailto: ...
 
 
+def repository_slug() -> str:
+    return str(pyproject()["tool"]["duckalog-release"]["repository"])  # type: ignore[index]
+
+
 def relative_links(page: Page) -> list[str]:
-    """Every link or image target of ``page`` that points inside the repository."""
+    """Every link or image target of ``page`` that points inside the repository.
+
+    Relative links are returned as written. Absolute links to a file of this
+    repository on GitHub (``https://github.com/OWNER/REPO/blob/REF/PATH``, used in
+    README.md so they also work on PyPI) are returned as ``/PATH`` (from the root).
+    """
+    on_github = re.compile(
+        rf"^https://github\.com/{re.escape(repository_slug())}/(?:blob|tree)/[^/]+/(?P<path>[^?]*)$"
+    )
     targets: list[str] = []
+    raw: list[str] = []
     for token in walk(page.tokens):
-        target = token.attrs.get("href") if token.type == "link_open" else None
-        if token.type == "image":
-            target = token.attrs.get("src")
-        if isinstance(target, str) and not _EXTERNAL.match(target):
+        if token.type == "link_open":
+            raw.append(str(token.attrs.get("href", "")))
+        elif token.type == "image":
+            raw.append(str(token.attrs.get("src", "")))
+        elif token.type in ("html_inline", "html_block"):
+            raw.extend(re.findall(r"(?:href|src)=\"([^\"]+)\"", token.content))
+    for target in raw:
+        found = on_github.match(target)
+        if found:
+            targets.append("/" + found["path"])
+        elif target and not _EXTERNAL.match(target):
             targets.append(target)
-    # Raw HTML links (<a href="...">) outside code.
-    for token in walk(page.tokens):
-        if token.type in ("html_inline", "html_block"):
-            for target in re.findall(r"href=\"([^\"]+)\"", token.content):
-                if not _EXTERNAL.match(target):
-                    targets.append(target)
     return targets

@@ -49,16 +49,19 @@ def test_checker_catches_broken_files_and_anchors(tmp_path: Path) -> None:
     page_path.write_text(
         "# Title\n\n"
         "[ok](setup.md#the-pypi-environment) [ok](#title) [ok](../docs/setup.md)\n"
+        "[ok](https://github.com/duckalog/duckalog/blob/main/docs/setup.md#set-up)\n"
         "[bad](setup.md#no-such-heading) [bad](missing.md) [bad](#nope) [bad](../../outside.md)\n"
+        "[bad](https://github.com/duckalog/duckalog/blob/main/docs/gone.md)\n"
         "```\n[not a link](in-a-code-block.md)\n```\n"
     )
     problems = broken_links(docpages.parse(page_path), root=tmp_path)
-    assert len(problems) == 4, problems
+    assert len(problems) == 5, problems
     assert [p.split(":")[0] for p in problems] == [
         "setup.md#no-such-heading",
         "missing.md",
         "#nope",
         "../../outside.md",
+        "/docs/gone.md",
     ]
 
 

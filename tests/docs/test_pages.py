@@ -18,7 +18,7 @@ def test_required_page_exists_and_has_a_title(name: str) -> None:
 @pytest.mark.parametrize("name", [n for n in docpages.REQUIRED_PAGES if n != "README.md"])
 def test_readme_links_every_page(name: str) -> None:
     links = docpages.relative_links(docpages.page("README.md"))
-    targets = {target.split("#", 1)[0] for target in links}
+    targets = {target.split("#", 1)[0].lstrip("/") for target in links}
     assert name in targets, f"README.md has no link to {name}"
 
 

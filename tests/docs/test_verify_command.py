@@ -21,7 +21,8 @@ from pathlib import Path
 import docpages
 import pytest
 
-PAGE = docpages.page("docs/verifying.md")
+# README.md repeats the command in its "Verify what you install" section.
+PAGES_WITH_COMMAND = ("docs/verifying.md", "README.md")
 FIXTURES = docpages.ROOT / "tests" / "fixtures" / "sigstore"
 FIXTURE_FILE = FIXTURES / "pypi_attestation_models-0.0.4a2.tar.gz"
 FIXTURE_BUNDLE = FIXTURES / "pypi_attestation_models-0.0.4a2.tar.gz.sigstore"
@@ -31,10 +32,10 @@ FIXTURE_IDENTITY = (
 )
 
 
-def commands_starting_with(prefix: str) -> list[list[str]]:
-    """Each shell command in a code block of the page that starts with ``prefix``."""
+def commands_starting_with(prefix: str, page: str = "docs/verifying.md") -> list[list[str]]:
+    """Each shell command in a code block of ``page`` that starts with ``prefix``."""
     found: list[list[str]] = []
-    for block in docpages.fenced_blocks(PAGE):
+    for block in docpages.fenced_blocks(docpages.page(page)):
         joined = re.sub(r"\\\n", " ", block)  # join continuation lines
         for line in joined.splitlines():
             line = re.sub(r"^\s*[$>]\s+", "", line)  # a console prompt is not part of it
@@ -67,10 +68,10 @@ def replace_option(argv: list[str], name: str, value: str) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def documented() -> list[str]:
-    commands = commands_starting_with("sigstore verify identity")
-    assert commands, "docs/verifying.md has no `sigstore verify identity` command in a code block"
+@pytest.fixture(scope="module", params=PAGES_WITH_COMMAND)
+def documented(request: pytest.FixtureRequest) -> list[str]:
+    commands = commands_starting_with("sigstore verify identity", request.param)
+    assert commands, f"{request.param} has no `sigstore verify identity` command in a code block"
     return commands[0]
 
 
