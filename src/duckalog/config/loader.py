@@ -1,0 +1,322 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Load a config file and its imports into one :class:`~duckalog.config.resolved.Catalog`.
+
+Per file: parse, interpolate ``${env:...}``, validate against the model, check
+each view, resolve relative paths against the file's folder. Then imports are
+loaded depth-first (each file once; a cycle is an error) and everything is
+merged, rejecting duplicate names and references to missing attachments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, ConfigErrors
+from ..interpolation import InterpolationError, interpolate
+from . import model
+from .parse import load_document
+from .resolved import Attachment, Catalog, Located, Origin
+from .validate import Problem, Validator
+
+#: Interpolation visits at most this many values; more means alias bombs or absurd files.
+MAX_VALUES = 1_000_000
+#: Secret parameters that are configuration, not credentials, and may be shown.
+PUBLIC_SECRET_PARAMETERS = frozenset({"region", "endpoint", "url_style", "use_ssl", "account_name"})
+#: Names DuckDB gives its own databases; an attachment cannot take them.
+RESERVED_ALIASES = frozenset({"memory", "system", "temp", "main"})
+DEFAULT_DATABASE = "catalog.duckdb"
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedFile:
+    """One parsed and validated config file."""
+
+    path: Path  # absolute, used for identity and relative paths
+    display: Path  # as the user would recognise it, used in messages
+    config: model.Config
+
+
+def _raise(problems: list[Problem], file: Path) -> None:
+    if problems:
+        raise ConfigErrors([ConfigError(p.message, file=file, key=p.key) for p in problems])
+
+
+def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
+    """Replace ``${env:...}`` in every string value of parsed data (keys are left alone)."""
+    problems: list[Problem] = []
+    budget = [MAX_VALUES]
+
+    def walk(value: Any, key: str) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ConfigError(
+                f"config has more than {MAX_VALUES} values (YAML alias expansion?)", file=file
+            )
+        if isinstance(value, str):
+            try:
+                return interpolate(value, environ)
+            except InterpolationError as error:
+                problems.append(Problem(key, str(error)))
+                return value
+        if isinstance(value, list):
+            return [walk(item, f"{key}[{index}]") for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: walk(v, f"{key}.{k}" if key else str(k)) for k, v in value.items()}
+        return value
+
+    result = walk(data, "")
+    _raise(problems, file)
+    return result
+
+
+def check_view(view: model.View, key: str) -> list[Problem]:
+    """Rules across a view's keys (which of sql / source / uri / database / table apply)."""
+    problems: list[Problem] = []
+
+    def forbid(field: str, reason: str) -> None:
+        if getattr(view, field) not in (None, {}, []):
+            problems.append(Problem(f"{key}.{field}", f"not allowed {reason}"))
+
+    def require(field: str, reason: str) -> None:
+        if getattr(view, field) is None:
+            problems.append(Problem(f"{key}.{field}", f"is required {reason}"))
+
+    if view.sql is not None:
+        for field in ("source", "uri", "database", "table", "table_schema", "options"):
+            forbid(field, "in an sql view")
+    elif view.source is None:
+        problems.append(Problem(key, "a view needs either sql or source"))
+    elif view.source in model.FILE_SOURCES:
+        require("uri", f"for source {view.source}")
+        for field in ("database", "table", "table_schema"):
+            forbid(field, f"for source {view.source} (it reads files through uri)")
+    else:
+        require("database", f"for source {view.source} (the attachment alias)")
+        require("table", f"for source {view.source}")
+        for field in ("uri", "options"):
+            forbid(field, f"for source {view.source}")
+    return problems
+
+
+def resolve_path(value: str, base: Path) -> str:
+    """Make a relative filesystem path absolute against ``base``; URLs are left alone."""
+    if _URL.match(value):
+        return value
+    path = Path(os.path.expanduser(value))
+    return os.path.normpath(path if path.is_absolute() else base / path)
+
+
+def resolve_paths(obj: Any, base: Path) -> Any:
+    """Return a copy of a model object with every ``path`` field resolved against ``base``."""
+    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        return obj
+    changes: dict[str, Any] = {}
+    for field in dataclasses.fields(obj):
+        value = getattr(obj, field.name)
+        if field.metadata.get("path"):
+            if isinstance(value, str):
+                changes[field.name] = resolve_path(value, base)
+            elif isinstance(value, list):
+                changes[field.name] = [resolve_path(item, base) for item in value]
+        elif isinstance(value, list):
+            changes[field.name] = [resolve_paths(item, base) for item in value]
+        elif dataclasses.is_dataclass(value):
+            changes[field.name] = resolve_paths(value, base)
+    return dataclasses.replace(obj, **changes)
+
+
+def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = None) -> LoadedFile:
+    """Parse, interpolate, validate and resolve one config file (imports not followed).
+
+    ``path`` is absolute; ``display`` is how messages name the file.
+    """
+    data = interpolate_data(
+        load_document(path), os.environ if environ is None else environ, display
+    )
+    validator = Validator()
+    config = validator.build(model.Config, data, "")
+    problems = list(validator.problems)
+    if config is not None:
+        for index, view in enumerate(config.views):
+            if view is not None:
+                problems += check_view(view, f"views[{index}]")
+    _raise(problems, display)
+    return LoadedFile(path, display, resolve_paths(config, path.parent))
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _display(path: Path) -> Path:
+    """A path relative to the working directory when it is below it, else absolute."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _collect(
+    loaded: LoadedFile,
+    environ: Mapping[str, str] | None,
+    stack: tuple[Path, ...],
+    seen: dict[Path, LoadedFile],
+    order: list[LoadedFile],
+) -> None:
+    """Depth-first: a file's imports come before the file itself; each file once."""
+    stack = (*stack, _real(loaded.path))
+    for index, target in enumerate(loaded.config.imports):
+        key = f"imports[{index}]"
+        real = _real(Path(target))
+        if real in stack:
+            chain = [*stack[stack.index(real) :], real]
+            raise ConfigError(
+                "import cycle: " + " -> ".join(str(_display(p)) for p in chain),
+                file=loaded.display,
+                key=key,
+            )
+        if real in seen:
+            continue  # imported already through another file: merge it once
+        if not Path(target).is_file():
+            raise ConfigError(
+                f"imported file not found: {_display(Path(target))}", file=loaded.display, key=key
+            )
+        child = load_file(Path(target), _display(Path(target)), environ)
+        seen[real] = child
+        _collect(child, environ, stack, seen, order)
+    order.append(loaded)
+
+
+def _name_key(schema: str | None, name: str) -> tuple[str, str]:
+    """DuckDB identifiers are case-insensitive: ``Orders`` and ``orders`` are one view."""
+    return ((schema or "main").lower(), name.lower())
+
+
+class _Merger:
+    """Merges loaded files in order, recording duplicate and reference problems."""
+
+    def __init__(self) -> None:
+        self.errors: list[ConfigError] = []
+        self.install: dict[str, None] = {}
+        self.load: dict[str, None] = {}
+        self.settings: dict[str, model.SettingValue] = {}
+        self.secrets: list[Located[model.Secret]] = []
+        self.attachments: list[Located[Attachment]] = []
+        self.views: list[Located[model.View]] = []
+        self.secret_values: set[str] = set()
+        self._secret_names: dict[str, Origin] = {}
+        self._aliases: dict[str, tuple[Origin, str]] = {}
+        self._views: dict[tuple[str, str], Origin] = {}
+
+    def error(self, origin: Origin, message: str) -> None:
+        self.errors.append(ConfigError(message, file=origin.file, key=origin.key))
+
+    def add(self, loaded: LoadedFile) -> None:
+        config, file = loaded.config, loaded.display
+        self.install.update(dict.fromkeys(config.duckdb.install_extensions))
+        self.load.update(dict.fromkeys(config.duckdb.load_extensions))
+        self.settings.update(config.duckdb.settings)
+        for index, secret in enumerate(config.duckdb.secrets):
+            origin = Origin(file, f"duckdb.secrets[{index}]")
+            first = self._secret_names.setdefault(secret.name.lower(), origin)
+            if first is not origin:
+                self.error(
+                    Origin(file, f"{origin.key}.name"),
+                    f"duplicate secret name {secret.name!r} (first defined at {first})",
+                )
+            self.secrets.append(Located(secret, origin))
+            self.secret_values.update(
+                str(value)
+                for name, value in secret.parameters.items()
+                if name.lower() not in PUBLIC_SECRET_PARAMETERS
+            )
+        for kind in ("duckdb", "sqlite", "postgres"):
+            for index, attachment in enumerate(getattr(config.attachments, kind)):
+                self._add_attachment(attachment, Origin(file, f"attachments.{kind}[{index}]"), kind)
+        for index, view in enumerate(config.views):
+            origin = Origin(file, f"views[{index}]")
+            first = self._views.setdefault(_name_key(view.schema, view.name), origin)
+            if first is not origin:
+                self.error(
+                    Origin(file, f"{origin.key}.name"),
+                    f"duplicate view {view.schema or 'main'}.{view.name}"
+                    f" (first defined at {first})",
+                )
+            self.views.append(Located(view, origin))
+
+    def _add_attachment(self, attachment: Attachment, origin: Origin, kind: str) -> None:
+        alias = attachment.alias.lower()
+        if alias in RESERVED_ALIASES:
+            self.error(
+                Origin(origin.file, f"{origin.key}.alias"),
+                f"alias {attachment.alias!r} is reserved by DuckDB",
+            )
+        elif alias in self._aliases:
+            self.error(
+                Origin(origin.file, f"{origin.key}.alias"),
+                f"duplicate attachment alias {attachment.alias!r}"
+                f" (first defined at {self._aliases[alias][0]})",
+            )
+        else:
+            self._aliases[alias] = (origin, kind)
+        if isinstance(attachment, model.PostgresAttachment) and attachment.password:
+            self.secret_values.add(attachment.password)
+        self.attachments.append(Located(attachment, origin))
+
+    def check_references(self) -> None:
+        """Every database view names an attachment of its own kind."""
+        for located in self.views:
+            view = located.item
+            if view.source not in model.DATABASE_SOURCES or view.database is None:
+                continue
+            key = Origin(located.origin.file, f"{located.origin.key}.database")
+            found = self._aliases.get(view.database.lower())
+            if found is None:
+                known = ", ".join(sorted(self._aliases)) or "none"
+                self.error(
+                    key, f"no attachment with alias {view.database!r} (attachments: {known})"
+                )
+            elif found[1] != view.source:
+                self.error(
+                    key, f"attachment {view.database!r} is a {found[1]} database, not {view.source}"
+                )
+
+
+def load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | None = None) -> Catalog:
+    """Load ``path`` and everything it imports into one validated :class:`Catalog`."""
+    display = Path(path)
+    absolute = Path(os.path.abspath(display))
+    root = load_file(absolute, display, environ)
+    order: list[LoadedFile] = []
+    _collect(root, environ, (), {_real(absolute): root}, order)
+    merger = _Merger()
+    for loaded in order:
+        if loaded is not root and loaded.config.duckdb.database is not None:
+            merger.error(
+                Origin(loaded.display, "duckdb.database"),
+                "only the top-level config may set the catalog database",
+            )
+        merger.add(loaded)
+    merger.check_references()
+    if merger.errors:
+        raise ConfigErrors(merger.errors)
+    database = root.config.duckdb.database or str(absolute.parent / DEFAULT_DATABASE)
+    return Catalog(
+        config_file=display,
+        database=Path(database),
+        install_extensions=tuple(merger.install),
+        load_extensions=tuple(merger.load),
+        settings=merger.settings,
+        secrets=tuple(merger.secrets),
+        attachments=tuple(merger.attachments),
+        views=tuple(merger.views),
+        secret_values=frozenset(value for value in merger.secret_values if value),
+    )

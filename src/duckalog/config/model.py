@@ -1,0 +1,234 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The config model: the single definition both validation and the JSON Schema come from.
+
+Each class is one mapping in the config file; each field one key. Field types
+are read at runtime (``typing.get_type_hints``) by :mod:`duckalog.config.validate`
+and :mod:`duckalog.schema`; the ``spec()`` metadata carries what a type cannot
+say (description, pattern, bounds, whether a value is a path or a secret).
+
+This module deliberately has no ``from __future__ import annotations`` and uses
+``typing.Optional``/``List``/``Dict``: the annotations are evaluated at runtime
+on Python 3.9, where ``X | None`` does not exist.
+"""
+
+# spec() returns dataclasses.field(...): calling it in a default is the point.
+# ruff: noqa: RUF009
+
+import dataclasses
+from typing import Any, ClassVar, Literal, Optional, Union
+
+#: Names of DuckDB objects: any text without control characters. Quotes,
+#: semicolons and comment markers are allowed; every name is quoted in SQL.
+NAME_PATTERN = "^[^\\u0000-\\u001f\\u007f]+$"
+NAME_MAX_LENGTH = 255
+#: Keys that Duckalog writes as SQL keywords or option names.
+KEYWORD_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+
+SettingValue = Union[bool, int, float, str]
+#: Any JSON value (string, number, boolean, list, mapping), e.g. a CSV ``columns`` map.
+OptionValue = Any
+
+SOURCES = ("parquet", "csv", "json", "duckdb", "sqlite", "postgres")
+FILE_SOURCES = ("parquet", "csv", "json")
+DATABASE_SOURCES = ("duckdb", "sqlite", "postgres")
+Source = Literal["parquet", "csv", "json", "duckdb", "sqlite", "postgres"]
+
+
+def spec(
+    description: str,
+    *,
+    default: Any = dataclasses.MISSING,
+    default_factory: Any = dataclasses.MISSING,
+    pattern: Optional[str] = None,
+    key_pattern: Optional[str] = None,
+    min_length: Optional[int] = None,
+    max_length: Optional[int] = None,
+    minimum: Optional[int] = None,
+    maximum: Optional[int] = None,
+    const: Any = dataclasses.MISSING,
+    path: bool = False,
+    secret: bool = False,
+) -> Any:
+    """Declare a config key: its description and the constraints its type cannot express.
+
+    ``path`` marks a filesystem path resolved against the config file's folder;
+    ``secret`` marks a value that is redacted from SQL listings, errors and logs.
+    """
+    metadata: dict[str, Any] = {"description": description, "path": path, "secret": secret}
+    for key, value in (
+        ("pattern", pattern),
+        ("key_pattern", key_pattern),
+        ("min_length", min_length),
+        ("max_length", max_length),
+        ("minimum", minimum),
+        ("maximum", maximum),
+    ):
+        if value is not None:
+            metadata[key] = value
+    if const is not dataclasses.MISSING:
+        metadata["const"] = const
+    return dataclasses.field(default=default, default_factory=default_factory, metadata=metadata)
+
+
+def name_spec(description: str, **kwargs: Any) -> Any:
+    """A DuckDB object name (view, schema, alias, secret)."""
+    return spec(
+        description,
+        pattern=NAME_PATTERN,
+        min_length=1,
+        max_length=NAME_MAX_LENGTH,
+        **kwargs,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Secret:
+    """A DuckDB secret (``CREATE SECRET``); every other key is a secret parameter."""
+
+    #: Unknown keys are collected here instead of being rejected.
+    __extra_keys__: ClassVar[str] = "parameters"
+
+    type: str = spec("Secret type, e.g. s3, gcs, r2, azure, http.", pattern=KEYWORD_PATTERN)
+    name: str = name_spec("Secret name.")
+    provider: Optional[str] = spec(
+        "Secret provider, e.g. config or credential_chain.",
+        default=None,
+        pattern=KEYWORD_PATTERN,
+    )
+    scope: Optional[str] = spec("URL prefix the secret applies to.", default=None)
+    parameters: dict[str, SettingValue] = spec(
+        "Secret parameters (key_id, secret, region, ...). Values are redacted in every"
+        " listing except region, endpoint, url_style, use_ssl and account_name.",
+        default_factory=dict,
+        key_pattern=KEYWORD_PATTERN,
+        secret=True,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DuckDB:
+    """How the DuckDB connection that builds the catalog is set up."""
+
+    database: Optional[str] = spec(
+        "Catalog file to build (default catalog.duckdb beside the config).",
+        default=None,
+        path=True,
+        min_length=1,
+    )
+    install_extensions: list[str] = spec(
+        "Extensions to INSTALL (needs the extension repository).",
+        default_factory=list,
+        pattern=KEYWORD_PATTERN,
+    )
+    load_extensions: list[str] = spec(
+        "Extensions to LOAD.", default_factory=list, pattern=KEYWORD_PATTERN
+    )
+    settings: dict[str, SettingValue] = spec(
+        "DuckDB settings applied with SET, e.g. threads: 2.",
+        default_factory=dict,
+        key_pattern=KEYWORD_PATTERN,
+    )
+    secrets: list[Secret] = spec(
+        "Secrets created before attachments and views.", default_factory=list
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class DuckDBAttachment:
+    """Another DuckDB database file, attached under an alias."""
+
+    alias: str = name_spec("Name the database is attached as.")
+    path: str = spec("Database file.", path=True, min_length=1)
+    read_only: bool = spec("Attach read-only.", default=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class SQLiteAttachment:
+    """A SQLite database file, attached under an alias (sqlite extension)."""
+
+    alias: str = name_spec("Name the database is attached as.")
+    path: str = spec("Database file.", path=True, min_length=1)
+    read_only: bool = spec("Attach read-only.", default=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class PostgresAttachment:
+    """A PostgreSQL database, attached under an alias (postgres extension)."""
+
+    alias: str = name_spec("Name the database is attached as.")
+    host: str = spec("Server host name.", min_length=1)
+    database: str = spec("Database name.", min_length=1)
+    user: str = spec("User name.", min_length=1)
+    port: int = spec("Server port.", default=5432, minimum=1, maximum=65535)
+    password: Optional[str] = spec(
+        "Password; normally ${env:PGPASSWORD}. Redacted everywhere.", default=None, secret=True
+    )
+    read_only: bool = spec("Attach read-only.", default=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachments:
+    """Databases attached before views are created; views reference them by alias."""
+
+    duckdb: list[DuckDBAttachment] = spec("DuckDB files.", default_factory=list)
+    sqlite: list[SQLiteAttachment] = spec("SQLite files.", default_factory=list)
+    postgres: list[PostgresAttachment] = spec("PostgreSQL databases.", default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """One view of the catalog: over files (uri), an attached table, or SQL."""
+
+    #: JSON Schema rules across keys; :func:`duckalog.config.loader.check_view` enforces them.
+    __schema_rules__: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {"required": ["sql"], "not": {"required": ["source"]}},
+            {"required": ["source"], "not": {"required": ["sql"]}},
+        ],
+    }
+
+    name: str = name_spec("View name.")
+    schema: Optional[str] = name_spec("Schema the view is created in (default main).", default=None)
+    source: Optional[Source] = spec("What the view reads; omit for an sql view.", default=None)
+    uri: Optional[str] = spec(
+        "File, glob or URL for parquet, csv and json views; relative paths resolve against"
+        " the config file's folder.",
+        default=None,
+        min_length=1,
+        path=True,
+    )
+    database: Optional[str] = name_spec(
+        "Attachment alias for duckdb, sqlite and postgres views.", default=None
+    )
+    table: Optional[str] = name_spec("Table in the attached database.", default=None)
+    table_schema: Optional[str] = name_spec(
+        "Schema of the table in the attached database (default main, or public for postgres).",
+        default=None,
+    )
+    sql: Optional[str] = spec(
+        "A single SELECT statement defining the view.", default=None, min_length=1
+    )
+    options: dict[str, OptionValue] = spec(
+        "Named parameters of read_parquet / read_csv / read_json, e.g. hive_partitioning: true.",
+        default_factory=dict,
+        key_pattern=KEYWORD_PATTERN,
+    )
+    description: Optional[str] = spec("Stored as the view's comment.", default=None)
+    tags: list[str] = spec("Free-form labels.", default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """A Duckalog config file."""
+
+    version: int = spec("Config format version.", default=1, const=1)
+    duckdb: DuckDB = spec("DuckDB connection set-up.", default_factory=DuckDB)
+    attachments: Attachments = spec("Attached databases.", default_factory=Attachments)
+    imports: list[str] = spec(
+        "Other config files merged into this one, relative to this file.",
+        default_factory=list,
+        path=True,
+        min_length=1,
+    )
+    views: list[View] = spec("Views of the catalog.", default_factory=list)

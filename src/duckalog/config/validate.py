@@ -1,0 +1,249 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Turn parsed YAML/JSON data into model objects, driven by the model's type hints.
+
+Every problem is collected with its key path (``views[3].uri``) so one run
+reports all of them. Only the types the model uses are supported: ``str``,
+``int``, ``float``, ``bool``, ``Any`` (any JSON value), ``Optional``, ``Union``
+of scalars, ``Literal``, ``List``, ``Dict[str, X]`` and nested dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar, Union
+
+from . import model
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One validation problem: where (key path) and what."""
+
+    key: str
+    message: str
+
+
+def _describe(value: object) -> str:
+    """Name a value's JSON type, never the value itself (it may be a secret)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _join(key: str, child: str) -> str:
+    return f"{key}.{child}" if key else child
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def hints(cls: type) -> dict[str, Any]:
+    """The evaluated type hints of a model class (cached: evaluating them is slow)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
+def fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    """The dataclass fields of a model class."""
+    return dataclasses.fields(cls)
+
+
+def unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    """``Optional[X]`` -> ``(X, True)``; anything else -> ``(tp, False)``."""
+    if typing.get_origin(tp) is Union:
+        args = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        if len(args) < len(typing.get_args(tp)):
+            return (args[0] if len(args) == 1 else Union[tuple(args)]), True
+    return tp, False
+
+
+class Validator:
+    """Converts data to model objects, recording :class:`Problem`s instead of raising."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str, message: str) -> None:
+        """Record a problem at ``key``."""
+        self.problems.append(Problem(key, message))
+
+    def convert(self, tp: Any, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
+        """Convert ``value`` to type ``tp``; on a problem record it and return None."""
+        tp, optional = unwrap_optional(tp)
+        if value is None:
+            if not optional:
+                self.fail(key, "must not be null")
+            return None
+        origin = typing.get_origin(tp)
+        if dataclasses.is_dataclass(tp):
+            return self.build(typing.cast(type, tp), value, key)
+        if origin is list:
+            return self._list(typing.get_args(tp)[0], value, key, meta)
+        if origin is dict:
+            return self._dict(typing.get_args(tp)[1], value, key, meta)
+        if origin is Literal:
+            allowed = typing.get_args(tp)
+            if value not in allowed or not isinstance(value, str):
+                self.fail(key, f"must be one of {', '.join(allowed)}")
+                return None
+            return value
+        if origin is Union:
+            return self._scalar_union(typing.get_args(tp), value, key)
+        if tp is Any:
+            return self._any(value, key)
+        return self._scalar(tp, value, key, meta)
+
+    def _scalar(self, tp: type, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
+        if tp is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        elif tp is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, tp)
+        if not ok:
+            self.fail(key, f"must be {_SCALAR_NAMES[tp]}, not {_describe(value)}")
+            return None
+        if "const" in meta and value != meta["const"]:
+            self.fail(key, f"must be {meta['const']!r} (the only supported value)")
+            return None
+        if isinstance(value, str):
+            self._check_string(value, key, meta)
+        elif isinstance(value, int):
+            if "minimum" in meta and value < meta["minimum"]:
+                self.fail(key, f"must be at least {meta['minimum']}")
+            if "maximum" in meta and value > meta["maximum"]:
+                self.fail(key, f"must be at most {meta['maximum']}")
+        return value
+
+    def _check_string(self, value: str, key: str, meta: Mapping[str, Any]) -> None:
+        if "min_length" in meta and len(value) < meta["min_length"]:
+            self.fail(key, "must not be empty")
+        elif "max_length" in meta and len(value) > meta["max_length"]:
+            self.fail(key, f"must be at most {meta['max_length']} characters long")
+        elif "pattern" in meta and not _compiled(meta["pattern"]).search(value):
+            self.fail(key, _PATTERN_HELP.get(meta["pattern"], f"must match {meta['pattern']}"))
+
+    def _scalar_union(self, args: tuple[Any, ...], value: Any, key: str) -> Any:
+        for arg in args:
+            if arg is bool and isinstance(value, bool):
+                return value
+            if arg is not bool and isinstance(value, arg) and not isinstance(value, bool):
+                return value
+        names = " or ".join(_SCALAR_NAMES[arg] for arg in args)
+        self.fail(key, f"must be {names}, not {_describe(value)}")
+        return None
+
+    def _any(self, value: Any, key: str) -> Any:
+        if isinstance(value, (str, bool, int, float)):
+            return value
+        if isinstance(value, list):
+            return [self._any(item, f"{key}[{index}]") for index, item in enumerate(value)]
+        if isinstance(value, dict):
+            return {str(k): self._any(v, _join(key, str(k))) for k, v in value.items()}
+        self.fail(
+            key, f"must be a string, number, boolean, list or mapping, not {_describe(value)}"
+        )
+        return None
+
+    def _list(self, item_tp: Any, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
+        if not isinstance(value, list):
+            self.fail(key, f"must be a list, not {_describe(value)}")
+            return []
+        return [
+            self.convert(item_tp, item, f"{key}[{index}]", meta) for index, item in enumerate(value)
+        ]
+
+    def _dict(self, item_tp: Any, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
+        if not isinstance(value, dict):
+            self.fail(key, f"must be a mapping, not {_describe(value)}")
+            return {}
+        result: dict[str, Any] = {}
+        key_pattern = meta.get("key_pattern")
+        item_meta = {k: v for k, v in meta.items() if k not in _STRING_CHECKS}
+        for name, item in value.items():
+            child = _join(key, str(name))
+            if not isinstance(name, str):
+                self.fail(child, f"key must be a string, not {_describe(name)}")
+                continue
+            if key_pattern and not _compiled(key_pattern).search(name):
+                self.fail(child, _PATTERN_HELP.get(key_pattern, f"key must match {key_pattern}"))
+                continue
+            result[name] = self.convert(item_tp, item, child, item_meta)
+        return result
+
+    def build(self, cls: type[T], value: Any, key: str) -> T:
+        """Build a dataclass ``cls`` from a mapping; unknown keys are problems."""
+        if not isinstance(value, dict):
+            self.fail(key, f"must be a mapping, not {_describe(value)}")
+            return typing.cast(T, None)
+        types = hints(cls)
+        known = {field.name: field for field in fields(cls)}
+        extra_field = getattr(cls, "__extra_keys__", None)
+        kwargs: dict[str, Any] = {}
+        extras: dict[str, Any] = {}
+        for name in value:
+            if not isinstance(name, str):
+                self.fail(key, f"keys must be strings, not {_describe(name)}")
+            elif name not in known or name == extra_field:
+                if extra_field is None:
+                    self.fail(
+                        _join(key, name), f"unknown key (expected one of: {', '.join(known)})"
+                    )
+                else:
+                    extras[name] = value[name]
+        for name, field in known.items():
+            if name == extra_field:
+                kwargs[name] = self.convert(types[name], extras, key, field.metadata)
+            elif name in value:
+                kwargs[name] = self.convert(
+                    types[name], value[name], _join(key, name), field.metadata
+                )
+            elif (
+                field.default is dataclasses.MISSING
+                and field.default_factory is dataclasses.MISSING
+            ):
+                self.fail(_join(key, name), "is required")
+        try:
+            return cls(**kwargs)
+        except TypeError:  # a required field was missing: already recorded
+            return typing.cast(T, None)
+
+
+_SCALAR_NAMES: dict[Any, str] = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean (true or false)",
+}
+_STRING_CHECKS = ("pattern", "min_length", "max_length", "key_pattern")
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_PATTERN_HELP: dict[str, str] = {
+    model.NAME_PATTERN: "must not contain control characters (newlines, tabs, NUL)",
+    model.KEYWORD_PATTERN: "must be a plain identifier (letters, digits, underscore)",
+}
