@@ -1,0 +1,427 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The rehearsal orchestrator, driven by tiny fake gates that are real child processes.
+
+Each fake gate is ``python fake_gate.py <gate>``; what it does (pass, fail, lie,
+hang, leak a process...) is chosen per gate through ``$FAKE_GATES``. Nothing is
+mocked: the orchestrator starts, times, kills and judges real processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+
+from release_gates import rehearsal
+from release_gates.pipeline import REHEARSAL, Step
+from release_gates.rehearsal import GateSpec, Plan, Rehearsal, exit_code_for
+from release_gates.result import GateResult, Status
+
+FAKE_GATE = textwrap.dedent(
+    """
+    import json, os, subprocess, sys, time
+    from pathlib import Path
+    gate = sys.argv[1]
+    mode = json.loads(os.environ["FAKE_GATES"]).get(gate, "pass")
+    marks = Path(os.environ["FAKE_MARKS"])
+    (marks / f"{gate}.ran").write_text(str(os.getpid()))
+    results = Path(os.environ["RELEASE_GATES_RESULTS"])
+
+    def write(status, summary, **details):
+        data = {"gate": gate, "status": status, "summary": summary, "details": details}
+        (results / f"{gate}.json").write_text(json.dumps(data))
+
+    print(f"fake {gate} output line")
+    if mode == "pass":
+        write("passed", f"{gate} ok", seen=os.environ.get("FAKE_SERVICE", ""))
+    elif mode == "fail":
+        write("failed", f"{gate} found a problem")
+        print(f"{gate}: the problem in detail", file=sys.stderr)
+        sys.exit(1)
+    elif mode == "silent-pass":
+        sys.exit(0)
+    elif mode == "lie":
+        write("passed", "all good, honest")
+        sys.exit(1)
+    elif mode == "garbage":
+        (results / f"{gate}.json").write_text("{not json")
+    elif mode == "not-run":
+        write("not run", f"{gate} could not run here")
+    elif mode == "hang":
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        (marks / f"{gate}.child").write_text(str(child.pid))
+        time.sleep(600)
+    elif mode == "leak":
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        (marks / f"{gate}.child").write_text(str(child.pid))
+        write("passed", f"{gate} ok but leaves a server behind")
+    """
+)
+
+
+@pytest.fixture
+def fake_gate(tmp_path: Path) -> Path:
+    script = tmp_path / "fake_gate.py"
+    script.write_text(FAKE_GATE, encoding="utf-8")
+    (tmp_path / "marks").mkdir()
+    return script
+
+
+def make_plan(
+    tmp_path: Path,
+    fake_gate: Path,
+    modes: Mapping[str, str],
+    steps: Sequence[Step] = REHEARSAL,
+    **overrides: object,
+) -> Plan:
+    env = {
+        **os.environ,
+        "FAKE_GATES": json.dumps(dict(modes)),
+        "FAKE_MARKS": str(tmp_path / "marks"),
+    }
+    env.pop("PIP_AUDIT_OSV_URL", None)
+    options: dict[str, object] = {
+        "steps": steps,
+        "command_for": lambda step, args: [sys.executable, str(fake_gate), step.session],
+        "results_dir": tmp_path / "results",
+        "dist_dir": tmp_path / "dist",
+        "specs": {"audit": GateSpec(offline_endpoint_env="PIP_AUDIT_OSV_URL")},
+        "timeout_s": 30.0,
+        "cwd": tmp_path,
+        "env": env,
+        "progress": io.StringIO(),
+    }
+    options.update(overrides)
+    return Plan(**options)  # type: ignore[arg-type]
+
+
+def statuses(results: Sequence[GateResult]) -> dict[str, Status]:
+    return {r.gate: r.status for r in results}
+
+
+def ran(tmp_path: Path, gate: str) -> bool:
+    return (tmp_path / "marks" / f"{gate}.ran").exists()
+
+
+def alive(pid: int) -> bool:
+    """True if ``pid`` exists and is not a zombie (an unreaped corpse is not running)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_all_gates_pass(tmp_path: Path, fake_gate: Path) -> None:
+    plan = make_plan(tmp_path, fake_gate, {})
+    results = Rehearsal(plan).run()
+    assert set(statuses(results).values()) == {Status.PASSED}
+    assert exit_code_for(results, offline=False) == 0
+    progress = plan.progress.getvalue()  # type: ignore[attr-defined]
+    for step in REHEARSAL:
+        assert f"==> {step.session}: started" in progress
+        assert f"<== {step.session}: PASSED in " in progress
+    # The decided results are on disk for the report.
+    decided = GateResult.from_json((tmp_path / "results" / "smoke.json").read_text())
+    assert decided.status is Status.PASSED
+    assert decided.details["rehearsal"]["exit_code"] == 0
+
+
+def test_failed_gate_skips_dependents_but_independent_gates_still_run(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"build": "fail"})).run()
+    found = statuses(results)
+    assert found["build"] is Status.FAILED
+    for dependent in ("smoke", "sbom", "verify", "publish"):
+        assert found[dependent] is Status.SKIPPED
+        assert not ran(tmp_path, dependent), f"{dependent} ran although build failed"
+    for independent in ("version", "licenses", "audit"):
+        assert found[independent] is Status.PASSED
+    assert exit_code_for(results, offline=False) == 1
+    build = next(r for r in results if r.gate == "build")
+    assert "the problem in detail" in build.details["rehearsal"]["output_tail"]
+    publish = next(r for r in results if r.gate == "publish")
+    assert "build failed" in publish.summary
+
+
+def test_skips_propagate_through_the_graph(tmp_path: Path, fake_gate: Path) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"sbom": "fail"})).run()
+    found = statuses(results)
+    assert found["smoke"] is Status.PASSED  # a sibling of the failure
+    assert found["verify"] is Status.SKIPPED
+    assert found["publish"] is Status.SKIPPED
+    assert "verify skipped" in next(r for r in results if r.gate == "publish").summary
+
+
+def test_offline_marks_network_gates_not_run_never_passed(tmp_path: Path, fake_gate: Path) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {}, offline=True)).run()
+    found = statuses(results)
+    assert found["audit"] is Status.NOT_RUN
+    assert not ran(tmp_path, "audit")
+    # The rest of the release is still rehearsed, publish included.
+    assert found["publish"] is Status.PASSED
+    assert exit_code_for(results, offline=True) == 0
+    # ... but the same results are never good enough for a real release.
+    assert exit_code_for(results, offline=False) == 1
+    audit = next(r for r in results if r.gate == "audit")
+    assert "PIP_AUDIT_OSV_URL" in audit.summary
+
+
+def test_offline_still_fails_when_a_gate_that_ran_failed(tmp_path: Path, fake_gate: Path) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"licenses": "fail"}, offline=True)).run()
+    assert statuses(results)["publish"] is Status.SKIPPED
+    assert exit_code_for(results, offline=True) == 1
+
+
+class _OsvHandler(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def loopback_server() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _OsvHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_offline_runs_the_audit_against_a_reachable_loopback_service(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    plan = make_plan(tmp_path, fake_gate, {}, offline=True)
+    with loopback_server() as url:
+        plan.env = {**plan.env, "PIP_AUDIT_OSV_URL": url}
+        results = Rehearsal(plan).run()
+    assert statuses(results)["audit"] is Status.PASSED
+    assert ran(tmp_path, "audit")
+
+
+def test_offline_does_not_run_the_audit_against_an_unreachable_service(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    with loopback_server() as url:
+        pass  # now closed: nothing listens on that port any more
+    plan = make_plan(tmp_path, fake_gate, {}, offline=True)
+    plan.env = {**plan.env, "PIP_AUDIT_OSV_URL": url}
+    results = Rehearsal(plan).run()
+    audit = next(r for r in results if r.gate == "audit")
+    assert audit.status is Status.NOT_RUN
+    assert "not reachable" in audit.summary
+
+
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("silent-pass", "exited with 0 but wrote no result"),
+        ("lie", "exited with 1 although its result says 'passed'"),
+        ("garbage", "unreadable result"),
+    ],
+)
+def test_fails_closed_when_exit_code_and_result_disagree(
+    tmp_path: Path, fake_gate: Path, mode: str, reason: str
+) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"licenses": mode})).run()
+    licenses = next(r for r in results if r.gate == "licenses")
+    assert licenses.status is Status.FAILED
+    assert reason in licenses.summary
+    assert "fake licenses output line" in licenses.details["rehearsal"]["output_tail"]
+    assert statuses(results)["publish"] is Status.SKIPPED
+
+
+def test_a_gate_reporting_not_run_online_blocks_the_release(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"audit": "not-run"})).run()
+    assert statuses(results)["audit"] is Status.NOT_RUN
+    assert statuses(results)["publish"] is Status.SKIPPED
+    assert exit_code_for(results, offline=False) == 1
+
+
+def test_a_hanging_gate_is_stopped_by_the_timeout_with_its_children(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    plan = make_plan(tmp_path, fake_gate, {"smoke": "hang"}, timeout_s=3.0)
+    start = time.monotonic()
+    results = Rehearsal(plan).run()
+    assert time.monotonic() - start < 25
+    smoke = next(r for r in results if r.gate == "smoke")
+    assert smoke.status is Status.FAILED
+    assert "timed out" in smoke.summary
+    assert statuses(results)["sbom"] is Status.PASSED  # independent of smoke
+    marks = tmp_path / "marks"
+    assert not alive(int((marks / "smoke.ran").read_text()))
+    assert not alive(int((marks / "smoke.child").read_text()))
+
+
+def test_a_gate_that_leaves_a_process_behind_fails_and_the_process_is_killed(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"publish": "leak"})).run()
+    publish = next(r for r in results if r.gate == "publish")
+    assert publish.status is Status.FAILED
+    assert "left processes running" in publish.summary
+    assert not alive(int((tmp_path / "marks" / "publish.child").read_text()))
+
+
+def test_a_missing_gate_command_fails_that_gate_only(tmp_path: Path, fake_gate: Path) -> None:
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        if step.session == "sbom":
+            return [str(tmp_path / "no-such-nox"), "-s", "sbom"]
+        return [sys.executable, str(fake_gate), step.session]
+
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
+    sbom = next(r for r in results if r.gate == "sbom")
+    assert sbom.status is Status.FAILED
+    assert "could not start" in sbom.summary
+    assert statuses(results)["smoke"] is Status.PASSED
+
+
+def test_a_failing_session_without_result_shows_its_output(tmp_path: Path, fake_gate: Path) -> None:
+    # What `nox -s <gate>` does for a session that does not exist yet: prints and exits 1.
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        if step.session == "verify":
+            script = "import sys; print('Sessions not found: verify'); sys.exit(1)"
+            return [sys.executable, "-c", script]
+        return [sys.executable, str(fake_gate), step.session]
+
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
+    verify = next(r for r in results if r.gate == "verify")
+    assert verify.status is Status.FAILED
+    assert "exited with 1 but wrote no result" in verify.summary
+    assert "Sessions not found: verify" in verify.details["rehearsal"]["output_tail"]
+
+
+def test_a_stale_result_from_an_earlier_run_is_never_used(tmp_path: Path, fake_gate: Path) -> None:
+    Rehearsal(make_plan(tmp_path, fake_gate, {})).run()
+    results = Rehearsal(make_plan(tmp_path, fake_gate, {"version": "silent-pass"})).run()
+    assert statuses(results)["version"] is Status.FAILED
+
+
+def test_arguments_and_service_environment_reach_the_gate(tmp_path: Path, fake_gate: Path) -> None:
+    events: list[str] = []
+
+    @contextlib.contextmanager
+    def service(workdir: Path) -> Iterator[Mapping[str, str]]:
+        events.append("start")
+        yield {"FAKE_SERVICE": f"index in {workdir.name}"}
+        events.append("stop")
+
+    seen_args: dict[str, list[str]] = {}
+
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        seen_args[step.session] = list(args)
+        return [sys.executable, str(fake_gate), step.session]
+
+    specs = {
+        "build": GateSpec(args=("--out", "{dist}")),
+        "publish": GateSpec(service=service),
+    }
+    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    results = Rehearsal(plan).run()
+    assert seen_args["build"] == ["--out", str(tmp_path / "dist")]
+    publish = next(r for r in results if r.gate == "publish")
+    assert publish.details["seen"] == "index in publish"
+    assert events == ["start", "stop"]
+    # The service's environment (credentials) never shows up in the command line.
+    assert seen_args["publish"] == []
+
+
+def test_a_service_that_cannot_start_fails_its_gate(tmp_path: Path, fake_gate: Path) -> None:
+    @contextlib.contextmanager
+    def broken(workdir: Path) -> Iterator[Mapping[str, str]]:
+        raise RuntimeError("pypiserver did not come up")
+        yield {}
+
+    plan = make_plan(tmp_path, fake_gate, {}, specs={"publish": GateSpec(service=broken)})
+    publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
+    assert publish.status is Status.FAILED
+    assert "pypiserver did not come up" in publish.summary
+    assert not ran(tmp_path, "publish")
+
+
+def test_parallel_jobs_give_the_same_outcome(tmp_path: Path, fake_gate: Path) -> None:
+    plan = make_plan(tmp_path, fake_gate, {"build": "fail"}, jobs=3)
+    found = statuses(Rehearsal(plan).run())
+    assert found["licenses"] is Status.PASSED
+    assert found["smoke"] is Status.SKIPPED
+
+
+INTERRUPTED = textwrap.dedent(
+    """
+    import io, json, os, sys
+    from pathlib import Path
+    from release_gates.pipeline import Step
+    from release_gates.rehearsal import Plan, Rehearsal
+    tmp = Path(sys.argv[1])
+    plan = Plan(
+        steps=[Step("version"), Step("licenses", needs=("version",))],
+        command_for=lambda step, args: [sys.executable, sys.argv[2], step.session],
+        results_dir=tmp / "results", dist_dir=tmp / "dist", cwd=tmp,
+    )
+    Rehearsal(plan).run()
+    """
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_leaves_no_process_behind(
+    tmp_path: Path, fake_gate: Path, signum: int
+) -> None:
+    env = {
+        **os.environ,
+        "FAKE_GATES": json.dumps({"licenses": "hang"}),
+        "FAKE_MARKS": str(tmp_path / "marks"),
+    }
+    script = INTERRUPTED
+    if signum == signal.SIGTERM:
+        script = script.replace(
+            "Rehearsal(plan).run()", "rehearsal._stop_on_sigterm()\nRehearsal(plan).run()"
+        ).replace(
+            "from release_gates.rehearsal import",
+            "from release_gates import rehearsal\nfrom release_gates.rehearsal import",
+        )
+    orchestrator = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path), str(fake_gate)], env=env
+    )
+    child_mark = tmp_path / "marks" / "licenses.child"
+    deadline = time.monotonic() + 20
+    while not child_mark.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert child_mark.exists(), "the hanging gate never started"
+    time.sleep(0.2)
+    orchestrator.send_signal(signum)
+    assert orchestrator.wait(timeout=20) != 0
+    assert not alive(int((tmp_path / "marks" / "licenses.ran").read_text()))
+    assert not alive(int(child_mark.read_text()))
+
+
+def test_nox_command_passes_reuse_flags_and_arguments() -> None:
+    command = rehearsal.nox_command("/nox/python", ["--reuse-venv", "yes", "--no-install"])
+    line = command(Step("build"), ["--out", "dist"])
+    assert line[:3] == ["/nox/python", "-m", "nox"]
+    assert line[line.index("-s") + 1] == "build"
+    assert line[-4:] == ["--no-install", "--", "--out", "dist"]

@@ -1,0 +1,539 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The release rehearsal: every gate of :data:`~release_gates.pipeline.REHEARSAL`, end to end.
+
+``nox -s release [-- --offline]`` runs this module. It walks the gate graph and
+runs each gate as a child process (``nox -s <gate> -- <args>``) in its own
+process group, with ``$RELEASE_GATES_RESULTS`` pointing at a private directory.
+It then *decides* each gate's outcome from both the exit code and the
+:class:`~release_gates.result.GateResult` the gate wrote, failing closed:
+
+* exit 0 and a ``passed`` result                  -> PASSED
+* exit 0 and a ``not run`` result                 -> NOT RUN (never a pass)
+* anything else (no result, unreadable result,
+  a ``passed`` result with a non-zero exit, a timeout,
+  processes left behind)                          -> FAILED, with the output tail
+
+A gate whose dependency did not pass is SKIPPED, never run; every gate that
+does not depend on a failure still runs, so one rehearsal lists every problem.
+With ``--offline``, network-only gates are NOT RUN (the verdict is then "not
+releasable"), and the rehearsal exits 0 only if every gate that ran passed.
+
+The decided results are written as ``<results>/<gate>.json``; the release
+report (:mod:`release_gates.report`) is rendered from those files alone.
+Nothing gate-specific lives here beyond :data:`GATE_SPECS`: the arguments of
+each gate and the services it needs (the local package index for ``publish``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from release_gates.pipeline import REHEARSAL, Step
+from release_gates.result import RESULTS_ENV, GateResult, Status
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TIMEOUT_S = 1200.0
+# Lines of a gate's output kept in its result when the rehearsal had to decide for it.
+TAIL_LINES = 40
+# How long a process group gets between SIGTERM and SIGKILL.
+KILL_GRACE_S = 5.0
+META_FILE = "rehearsal.json"
+
+# Builds the command that runs one gate with its arguments.
+CommandFor = Callable[[Step, Sequence[str]], Sequence[str]]
+# A service a gate needs while it runs; yields the extra environment for the gate.
+Service = Callable[[Path], contextlib.AbstractContextManager[Mapping[str, str]]]
+
+
+@dataclass(frozen=True)
+class GateSpec:
+    """What the rehearsal passes to one gate.
+
+    ``args`` are the gate's command-line arguments (``{dist}`` is replaced by the
+    dist directory). ``offline_endpoint_env`` names an environment variable that
+    lets a network-only gate run under ``--offline`` when it points at a
+    reachable service (for example a loopback OSV server). ``service`` is
+    started just before the gate and stopped right after it.
+    """
+
+    args: tuple[str, ...] = ()
+    offline_endpoint_env: str | None = None
+    service: Service | None = None
+
+
+@contextlib.contextmanager
+def local_index_service(workdir: Path) -> Iterator[Mapping[str, str]]:
+    """Run the stand-in package index; hand its URLs and credentials over by environment."""
+    from release_gates.local_index import local_index  # needs pypiserver: import late
+
+    with local_index(workdir) as index:
+        yield {
+            "RELEASE_INDEX_UPLOAD_URL": index.upload_url,
+            "RELEASE_INDEX_SIMPLE_URL": index.simple_url,
+            "TWINE_REPOSITORY_URL": index.upload_url,
+            "TWINE_USERNAME": index.username,
+            "TWINE_PASSWORD": index.password,
+        }
+
+
+# The one gate-specific table: the arguments each gate gets in the rehearsal.
+GATE_SPECS: dict[str, GateSpec] = {
+    "version": GateSpec(),
+    "licenses": GateSpec(),
+    "audit": GateSpec(offline_endpoint_env="PIP_AUDIT_OSV_URL"),
+    "build": GateSpec(args=("--out", "{dist}")),
+    "smoke": GateSpec(args=("--dist", "{dist}")),
+    "sbom": GateSpec(args=("--dist", "{dist}")),
+    "verify": GateSpec(args=("--checksums-only", "{dist}")),
+    "publish": GateSpec(args=("--dist", "{dist}"), service=local_index_service),
+}
+
+
+@dataclass
+class Plan:
+    """Everything one rehearsal needs; tests build one with fake gate commands."""
+
+    steps: Sequence[Step]
+    command_for: CommandFor
+    results_dir: Path
+    dist_dir: Path
+    specs: Mapping[str, GateSpec] = field(default_factory=dict)
+    offline: bool = False
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    jobs: int = 1
+    cwd: Path = ROOT
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    progress: IO[str] = sys.stdout
+
+
+@dataclass
+class _Running:
+    step: Step
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    started: float
+    services: contextlib.ExitStack
+
+
+# --- deciding an outcome ------------------------------------------------------
+
+
+def output_tail(log_path: Path, lines: int = TAIL_LINES) -> str:
+    """The last ``lines`` lines of a gate's output (empty when there is none)."""
+    try:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def read_reported(path: Path) -> tuple[GateResult | None, str | None]:
+    """The result a gate wrote, or why it cannot be used."""
+    if not path.exists():
+        return None, "wrote no result"
+    try:
+        return GateResult.from_json(path.read_text(encoding="utf-8")), None
+    except (ValueError, TypeError, KeyError) as error:
+        return None, f"wrote an unreadable result ({error})"
+
+
+def decide(
+    gate: str,
+    exit_code: int | None,
+    reported: GateResult | None,
+    problem: str | None,
+    *,
+    wall_s: float,
+    tail: str,
+    leftovers: bool = False,
+) -> GateResult:
+    """Combine the exit code and the reported result into the gate's outcome (fail closed).
+
+    ``exit_code`` is None when the gate timed out; ``problem`` says why
+    ``reported`` is missing; ``leftovers`` is true when the gate left processes
+    running after it exited.
+    """
+    facts: dict[str, Any] = {"exit_code": exit_code, "wall_s": round(wall_s, 3)}
+    details = dict(reported.details) if reported else {}
+    if reported is not None and reported.gate != gate:
+        problem, reported = f"wrote a result for another gate ({reported.gate!r})", None
+    reason: str | None = None
+    if exit_code is None:
+        reason = "timed out and was stopped"
+    elif leftovers:
+        reason = "left processes running after it exited (they were killed)"
+    elif reported is None:
+        reason = f"exited with {exit_code} but {problem}"
+    elif exit_code != 0 and reported.status is not Status.FAILED:
+        reason = f"exited with {exit_code} although its result says {reported.status.value!r}"
+    elif exit_code == 0 and reported.status not in (Status.PASSED, Status.NOT_RUN):
+        reason = f"exited with 0 although its result says {reported.status.value!r}"
+
+    if reason is None and reported is not None:
+        status = Status.PASSED if exit_code == 0 else reported.status
+        if reported.status is Status.NOT_RUN:
+            status = Status.NOT_RUN
+        if status is Status.FAILED:
+            facts["output_tail"] = tail
+        return replace(
+            reported,
+            status=status,
+            duration_s=round(wall_s, 3),
+            details={**details, "rehearsal": facts},
+        )
+    facts["output_tail"] = tail
+    if reported is not None:
+        facts["reported"] = {"status": reported.status.value, "summary": reported.summary}
+    return GateResult(
+        gate=gate,
+        status=Status.FAILED,
+        summary=f"{gate} {reason}",
+        duration_s=round(wall_s, 3),
+        problem_code=reported.problem_code if reported else None,
+        fix=(reported.fix if reported and reported.fix else "read the output tail in the report"),
+        details={**details, "rehearsal": facts},
+    )
+
+
+def blocked_by(step: Step, done: Mapping[str, GateResult], offline: bool) -> list[str]:
+    """The dependencies of ``step`` that did not pass (NOT RUN is tolerated offline)."""
+    tolerated = {Status.PASSED, Status.NOT_RUN} if offline else {Status.PASSED}
+    return [need for need in step.needs if done[need].status not in tolerated]
+
+
+def endpoint_reachable(url: str, timeout_s: float = 2.0) -> bool:
+    """Whether a TCP connection to the host and port of ``url`` succeeds."""
+    parts = urllib.parse.urlsplit(url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def offline_reason(step: Step, spec: GateSpec, env: Mapping[str, str]) -> str | None:
+    """Why a network-only gate cannot run in offline mode, or None if it can."""
+    if not step.network:
+        return None
+    variable = spec.offline_endpoint_env
+    url = env.get(variable, "") if variable else ""
+    if not url:
+        hint = f" (set {variable} to a reachable service to run it)" if variable else ""
+        return f"needs the network and the rehearsal is offline{hint}"
+    if not endpoint_reachable(url):
+        return f"needs the network; {variable}={url} is not reachable"
+    return None
+
+
+# --- processes -------------------------------------------------------------------
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of group ``pgid`` is still running (zombies do not count)."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: ask the kernel, which counts zombies too
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the command name: state, ppid, pgrp, ...
+        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+        if int(pgrp) == pgid and state != "Z":
+            return True
+    return False
+
+
+def kill_group(pgid: int, grace_s: float = KILL_GRACE_S) -> None:
+    """SIGTERM a process group, then SIGKILL whatever is still there after ``grace_s``."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and _group_alive(pgid):
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    """Stop a gate's whole process group and collect its exit status."""
+    kill_group(process.pid)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=KILL_GRACE_S)
+
+
+def _leftovers(pgid: int, wait_s: float = 2.0) -> bool:
+    """Whether the group still has members ``wait_s`` after its leader exited (then kill them)."""
+    deadline = time.monotonic() + wait_s
+    while _group_alive(pgid):
+        if time.monotonic() > deadline:
+            kill_group(pgid, grace_s=1.0)
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# --- the rehearsal ----------------------------------------------------------------
+
+
+class Rehearsal:
+    """Runs a :class:`Plan`: gates in graph order, at most ``jobs`` at a time."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.done: dict[str, GateResult] = {}
+        self.running: dict[str, _Running] = {}
+        self.raw_dir = plan.results_dir / "raw"
+        self.logs_dir = plan.results_dir / "logs"
+
+    def _clear_previous(self) -> None:
+        """Remove what an earlier rehearsal left, so no stale result is ever read."""
+        results = self.plan.results_dir
+        for directory in (self.raw_dir, self.logs_dir, results / "services"):
+            shutil.rmtree(directory, ignore_errors=True)
+        for stale in [*results.glob("*.json")]:
+            stale.unlink()
+        for directory in (self.raw_dir, self.logs_dir):
+            directory.mkdir(parents=True)
+
+    def say(self, line: str) -> None:
+        """One progress line on the terminal."""
+        print(f"[release] {line}", file=self.plan.progress, flush=True)
+
+    def run(self) -> list[GateResult]:
+        """Run every gate; always stop every child and service, also on Ctrl-C."""
+        self._clear_previous()
+        try:
+            while len(self.done) < len(self.plan.steps):
+                self._start_ready()
+                if not self._poll():
+                    time.sleep(0.1)
+        finally:
+            for running in self.running.values():
+                _reap(running.process)
+                running.services.close()
+            self.running.clear()
+        return [self.done[step.session] for step in self.plan.steps]
+
+    def _finish(self, result: GateResult) -> None:
+        path = self.plan.results_dir / f"{result.gate}.json"
+        path.write_text(result.to_json(), encoding="utf-8")
+        self.done[result.gate] = result
+        line = f"<== {result.gate}: {result.status.value.upper()} in {result.duration_s:.1f} s"
+        self.say(f"{line} - {result.summary}")
+
+    def _start_ready(self) -> None:
+        for step in self.plan.steps:
+            name = step.session
+            if name in self.done or name in self.running:
+                continue
+            if any(need not in self.done for need in step.needs):
+                continue
+            blockers = blocked_by(step, self.done, self.plan.offline)
+            spec = self.plan.specs.get(name, GateSpec())
+            why_not = offline_reason(step, spec, self.plan.env) if self.plan.offline else None
+            if blockers:
+                states = ", ".join(f"{b} {self.done[b].status.value}" for b in blockers)
+                self._finish(GateResult(name, Status.SKIPPED, f"not run because {states}"))
+            elif why_not:
+                self._finish(GateResult(name, Status.NOT_RUN, f"{name} {why_not}"))
+            elif len(self.running) < max(1, self.plan.jobs):
+                self._launch(step, spec)
+
+    def _launch(self, step: Step, spec: GateSpec) -> None:
+        name = step.session
+        args = [arg.format(dist=self.plan.dist_dir) for arg in spec.args]
+        command = list(self.plan.command_for(step, args))
+        env = {**self.plan.env, RESULTS_ENV: str(self.raw_dir)}
+        services = contextlib.ExitStack()
+        started = time.monotonic()
+        self.say(f"==> {name}: started")
+        try:
+            if spec.service is not None:
+                workdir = self.plan.results_dir / "services" / name
+                workdir.mkdir(parents=True, exist_ok=True)
+                env.update(services.enter_context(spec.service(workdir)))
+            (self.raw_dir / f"{name}.json").unlink(missing_ok=True)
+            log_path = self.logs_dir / f"{name}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    command,
+                    cwd=self.plan.cwd,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its own process group: stoppable as a whole
+                )
+        except Exception as error:  # a service or the command could not start: the gate fails
+            services.close()
+            self._finish(
+                GateResult(
+                    name,
+                    Status.FAILED,
+                    f"{name} could not start: {type(error).__name__}: {error}",
+                    duration_s=round(time.monotonic() - started, 3),
+                    fix="see the message; the rehearsal starts gates with `nox -s <gate>`",
+                    details={"rehearsal": {"command": command}},
+                )
+            )
+            return
+        self.running[name] = _Running(step, process, log_path, started, services)
+
+    def _poll(self) -> bool:
+        """Collect finished or timed-out gates; True if any finished."""
+        finished = False
+        for name, running in list(self.running.items()):
+            exit_code = running.process.poll()
+            wall_s = time.monotonic() - running.started
+            if exit_code is None and wall_s <= self.plan.timeout_s:
+                continue
+            leftovers = False
+            if exit_code is None:
+                _reap(running.process)
+            else:
+                leftovers = _leftovers(running.process.pid)
+            running.services.close()
+            del self.running[name]
+            reported, problem = read_reported(self.raw_dir / f"{name}.json")
+            if exit_code is None:
+                problem = f"timed out after {self.plan.timeout_s:.0f} s"
+            tail = output_tail(running.log_path)
+            self._finish(
+                decide(
+                    name,
+                    exit_code,
+                    reported,
+                    problem,
+                    wall_s=wall_s,
+                    tail=tail,
+                    leftovers=leftovers,
+                )
+            )
+            finished = True
+        return finished
+
+
+def exit_code_for(results: Sequence[GateResult], offline: bool) -> int:
+    """0 only if every gate passed, or, offline, every gate that ran passed."""
+    allowed = {Status.PASSED, Status.NOT_RUN} if offline else {Status.PASSED}
+    return 0 if all(result.status in allowed for result in results) else 1
+
+
+# --- command line ------------------------------------------------------------------
+
+
+def nox_command(nox_python: str, nox_args: Sequence[str]) -> CommandFor:
+    """Run a gate as ``<nox_python> -m nox -s <gate> <nox_args> -- <args>``."""
+
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        noxfile = str(ROOT / "noxfile.py")
+        head = [nox_python, "-m", "nox", "--noxfile", noxfile, "-s", step.session, *nox_args]
+        return [*head, "--", *args] if args else head
+
+    return command
+
+
+def write_meta(results_dir: Path, *, offline: bool, started: datetime, total_s: float) -> None:
+    """Record how the rehearsal ran, for the report."""
+    meta = {
+        "mode": "offline" if offline else "online",
+        "started": started.isoformat(timespec="seconds"),
+        "total_s": round(total_s, 3),
+    }
+    (results_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of ``nox -s release``."""
+    parser = argparse.ArgumentParser(prog="nox -s release --", description=__doc__.split("\n")[0])
+    parser.add_argument("--offline", action="store_true", help="mark network-only gates NOT RUN")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="dist directory")
+    parser.add_argument(
+        "--results", type=Path, default=ROOT / "build" / "release-gates", help="gate results"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="gates run at the same time")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per gate"
+    )
+    parser.add_argument(
+        "--nox-python",
+        default=os.environ.get("RELEASE_NOX_PYTHON", sys.executable),
+        help="interpreter that has nox (default: $RELEASE_NOX_PYTHON)",
+    )
+    parser.add_argument(
+        "--nox-arg",
+        action="append",
+        default=[],
+        help="extra argument for every child nox, e.g. --nox-arg=--no-install",
+    )
+    options = parser.parse_args(argv)
+
+    from release_gates import report
+
+    steps: Sequence[Step] = REHEARSAL
+    dist = options.dist.resolve()
+    plan = Plan(
+        steps=steps,
+        command_for=nox_command(options.nox_python, options.nox_arg),
+        results_dir=options.results.resolve(),
+        dist_dir=dist,
+        specs=GATE_SPECS,
+        offline=options.offline,
+        timeout_s=options.timeout,
+        jobs=options.jobs,
+    )
+    started = datetime.now(timezone.utc)
+    clock = time.monotonic()
+    rehearsal = Rehearsal(plan)
+    _stop_on_sigterm()
+    mode = "offline" if options.offline else "online"
+    rehearsal.say(f"{len(steps)} gates, {mode}, results in {plan.results_dir}")
+    results = rehearsal.run()
+    write_meta(
+        plan.results_dir, offline=options.offline, started=started, total_s=time.monotonic() - clock
+    )
+    written = report.write_reports(plan.results_dir, dist, steps=steps)
+    print(report.render_terminal(report.load(plan.results_dir, dist, steps=steps)))
+    for path in written:
+        rehearsal.say(f"report: {path}")
+    return exit_code_for(results, options.offline)
+
+
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into an exception, so the ``finally`` blocks stop every child."""
+
+    def handler(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

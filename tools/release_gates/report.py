@@ -1,0 +1,438 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The release report: what every gate found, as one document, in three renderings.
+
+:func:`build_document` turns the decided gate results of a rehearsal
+(``<results>/<gate>.json``, written by :mod:`release_gates.rehearsal`) plus the
+files in ``dist/`` into a small neutral :class:`Document`. Renderers turn it
+into terminal text (:func:`render_terminal`), markdown
+(:mod:`release_gates.report_md`) and self-contained HTML
+(:mod:`release_gates.report_html`); none of them knows what a gate is.
+
+    python -m release_gates.report [--results DIR] [--dist DIR]   # re-render
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+from release_gates.pipeline import REHEARSAL, Step
+from release_gates.result import GateResult, Status
+
+ROOT = Path(__file__).resolve().parents[2]
+META_FILE = "rehearsal.json"
+DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
+
+# --- the document model -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A short status word; ``tone`` is good, bad, warn or neutral."""
+
+    text: str
+    tone: str
+
+
+Cell = Union[str, Badge]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """An unordered list of plain-text items."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain-text (or badge) cells."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    """Preformatted text: commands or output."""
+
+    text: str
+
+
+Block = Union[Paragraph, Bullets, Table, Code]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled list of blocks; ``level`` 2 or 3."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole report: title, verdict and sections."""
+
+    title: str
+    verdict: Badge
+    reasons: tuple[str, ...]
+    facts: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release configuration from ``pyproject.toml``."""
+
+    version: str
+    repository: str
+    workflow: str
+    issuer: str
+
+    @property
+    def identity(self) -> str:
+        """The Sigstore certificate identity of our publish workflow for this version."""
+        return f"https://github.com/{self.repository}/{self.workflow}@refs/tags/v{self.version}"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything a report is made from."""
+
+    results: tuple[GateResult, ...]
+    meta: Mapping[str, Any]
+    release: Release
+    dist: Path
+    checksums: tuple[tuple[str, str], ...] = ()
+    sbom: Mapping[str, Any] = field(default_factory=dict)
+
+
+def read_release(pyproject: Path) -> Release:
+    """Read ``[project].version`` and ``[tool.duckalog-release]`` (tomllib, else a tiny parser)."""
+    text = pyproject.read_text(encoding="utf-8")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        data = tomllib.loads(text)
+        project, config = data.get("project", {}), data.get("tool", {}).get("duckalog-release", {})
+    else:  # pragma: no cover - only the Python 3.9/3.10 fallback
+        project, config = _toml_table(text, "project"), _toml_table(text, "tool.duckalog-release")
+    return Release(
+        version=str(project.get("version", "?")),
+        repository=str(config.get("repository", "OWNER/REPO")),
+        workflow=str(config.get("workflow", ".github/workflows/publish.yml")),
+        issuer=str(config.get("oidc-issuer", DEFAULT_ISSUER)),
+    )
+
+
+def _toml_table(text: str, name: str) -> dict[str, str]:
+    """The ``key = "string"`` lines of one TOML table; enough for the keys read here."""
+    found: dict[str, str] = {}
+    inside = False
+    for line in text.splitlines():
+        header = re.match(r"^\[([^\]]+)\]\s*$", line.strip())
+        if header:
+            inside = header.group(1).strip() == name
+            continue
+        pair = re.match(r'^([A-Za-z0-9_-]+)\s*=\s*"([^"]*)"', line.strip())
+        if inside and pair:
+            found[pair.group(1)] = pair.group(2)
+    return found
+
+
+def read_checksums(path: Path) -> tuple[tuple[str, str], ...]:
+    """``(filename, sha256)`` pairs of a sha256sum-format file."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if digest and name:
+            pairs.append((name.lstrip("*"), digest))
+    return tuple(pairs)
+
+
+def load(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> Loaded:
+    """Read the decided results (in graph order), the rehearsal metadata and dist files."""
+    results = []
+    for step in steps:
+        path = results_dir / f"{step.session}.json"
+        if path.exists():
+            results.append(GateResult.from_json(path.read_text(encoding="utf-8")))
+        else:
+            results.append(GateResult(step.session, Status.NOT_RUN, "no result was recorded"))
+    meta_path = results_dir / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    passed = {r.gate for r in results if r.status is Status.PASSED}
+    # Dist files are only trusted when the gate that made them passed in this rehearsal.
+    sums = dist / "SHA256SUMS"
+    checksums = read_checksums(sums) if "build" in passed and sums.exists() else ()
+    boms = sorted(dist.glob("*.cdx.json")) if "sbom" in passed else []
+    sbom = json.loads(boms[0].read_text(encoding="utf-8")) if len(boms) == 1 else {}
+    return Loaded(
+        results=tuple(results),
+        meta=meta,
+        release=read_release(ROOT / "pyproject.toml"),
+        dist=dist,
+        checksums=checksums,
+        sbom=sbom,
+    )
+
+
+# --- building the document --------------------------------------------------------
+
+TONES = {
+    Status.PASSED: "good",
+    Status.FAILED: "bad",
+    Status.SKIPPED: "warn",
+    Status.NOT_RUN: "warn",
+}
+
+
+def badge(status: Status) -> Badge:
+    """The badge of a gate status."""
+    return Badge(status.value.upper(), TONES[status])
+
+
+def verdict(results: Iterable[GateResult]) -> tuple[bool, tuple[str, ...]]:
+    """Releasable only when every gate passed; otherwise the reasons, one per gate."""
+    reasons = tuple(
+        f"{r.gate}: {r.status.value.upper()} - {r.summary}"
+        for r in results
+        if r.status is not Status.PASSED
+    )
+    return not reasons, reasons
+
+
+def verify_commands(release: Release, dists: Sequence[str]) -> str:
+    """The exact commands a user runs to verify the published release."""
+    dists = list(dists) or [
+        f"duckalog-{release.version}-py3-none-any.whl",
+        f"duckalog-{release.version}.tar.gz",
+    ]
+    lines = [
+        "# 1. the files are the ones the release built",
+        "sha256sum -c SHA256SUMS",
+        "# 2. each file was signed by our publish workflow for this tag (Sigstore)",
+    ]
+    for name in dists:
+        lines.append(
+            f"sigstore verify identity --bundle {name}.sigstore.json"
+            f" --cert-identity {release.identity} --cert-oidc-issuer {release.issuer} {name}"
+        )
+    lines.append("# 3. GitHub's build provenance attestation")
+    for name in dists:
+        lines.append(
+            f"gh attestation verify {name} --repo {release.repository}"
+            f" --signer-workflow {release.repository}/{release.workflow}"
+        )
+    lines.append("# 4. PyPI's PEP 740 attestations of the published files")
+    for name in dists:
+        lines.append(
+            "pypi-attestations verify pypi"
+            f" --repository https://github.com/{release.repository} pypi:{name}"
+        )
+    lines.append("# or everything above that works offline, with this repository's own gate:")
+    files = " ".join(dists)
+    lines.append(f"scripts/nox -s verify -- {files} --identity {release.identity}")
+    return "\n".join(lines)
+
+
+def details_blocks(details: Mapping[str, Any]) -> list[Block]:
+    """Render a gate's JSON details generically: scalars as one table, lists as tables/lists."""
+    scalars = [(k, _text(v)) for k, v in details.items() if not isinstance(v, (list, dict))]
+    blocks: list[Block] = []
+    if scalars:
+        blocks.append(Table(("detail", "value"), tuple((k, v) for k, v in scalars)))
+    for key, value in details.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            headers = list(dict.fromkeys(k for row in value for k in row))
+            rows = tuple(tuple(_cell(row.get(h)) for h in headers) for row in value)
+            blocks += [Paragraph(f"{key}:"), Table(tuple(headers), rows)]
+        elif isinstance(value, list):
+            blocks += [Paragraph(f"{key}:"), Bullets(tuple(_text(v) for v in value) or ("none",))]
+        elif isinstance(value, dict):
+            nested = value.items()
+            if nested and all(isinstance(v, dict) for _, v in nested):
+                headers = list(dict.fromkeys(k for v in value.values() for k in v))
+                rows = tuple((k, *(_cell(v.get(h)) for h in headers)) for k, v in nested)
+                blocks += [Paragraph(f"{key}:"), Table((key, *headers), rows)]
+            else:
+                pairs = tuple((k, _text(v)) for k, v in nested)
+                blocks += [Paragraph(f"{key}:"), Table(("key", "value"), pairs or (("", ""),))]
+    return blocks
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return "" if value is None else str(value)
+
+
+def _cell(value: Any) -> Cell:
+    """Cells that are a status word get a badge, so per-Python tables read at a glance."""
+    text = _text(value)
+    if isinstance(value, bool):
+        return Badge("yes", "good") if value else Badge("no", "bad")
+    try:
+        return badge(Status(text.lower()))
+    except ValueError:
+        return text
+
+
+def sbom_rows(sbom: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
+    """name, version, licences, purl of every CycloneDX component, root first."""
+    root = sbom.get("metadata", {}).get("component")
+    components = ([root] if isinstance(root, dict) else []) + list(sbom.get("components", []))
+    rows = []
+    for component in components:
+        licences = []
+        for entry in component.get("licenses", []):
+            if "expression" in entry:
+                licences.append(str(entry["expression"]))
+            else:
+                licence = entry.get("license", {})
+                licences.append(str(licence.get("id") or licence.get("name") or "?"))
+        rows.append(
+            (
+                str(component.get("name", "?")),
+                str(component.get("version", "?")),
+                " AND ".join(licences) or "unknown",
+                str(component.get("purl", "")),
+            )
+        )
+    return tuple(rows)
+
+
+def build_document(loaded: Loaded) -> Document:
+    """The report as a neutral document."""
+    results, release, meta = loaded.results, loaded.release, loaded.meta
+    releasable, reasons = verdict(results)
+    facts = [
+        ("version", release.version),
+        ("mode", str(meta.get("mode", "?"))),
+        ("started", str(meta.get("started", "?"))),
+        ("total", f"{float(meta.get('total_s', 0.0)):.1f} s"),
+        ("signing identity", release.identity),
+    ]
+    gates = Table(
+        ("gate", "status", "duration", "summary"),
+        tuple((r.gate, badge(r.status), f"{r.duration_s:.1f} s", r.summary) for r in results),
+    )
+    sections = [Section("Gates", (gates,))]
+
+    problems: list[Block] = []
+    for r in results:
+        if r.status is Status.FAILED:
+            tail = str(r.details.get("rehearsal", {}).get("output_tail", "")).strip()
+            lines = [f"{r.gate}: {r.summary}"]
+            if r.problem_code:
+                lines.append(f"problem code: {r.problem_code}")
+            if r.fix:
+                lines.append(f"what to do: {r.fix}")
+            problems.append(Bullets(tuple(lines)))
+            if tail:
+                problems.append(Code(tail))
+    if problems:
+        sections.append(Section("Problems", tuple(problems)))
+
+    if loaded.checksums:
+        hashes: Block = Table(("file", "sha256"), loaded.checksums)
+    else:
+        hashes = Paragraph("No hashes: the build gate did not pass in this rehearsal.")
+    sections.append(Section("Hashes (SHA256SUMS)", (hashes,)))
+
+    if loaded.sbom:
+        rows = sbom_rows(loaded.sbom)
+        sbom: Block = Table(("component", "version", "licence", "purl"), rows)
+    else:
+        sbom = Paragraph("No SBOM: the sbom gate did not pass in this rehearsal.")
+    sections.append(Section("SBOM components", (sbom,)))
+
+    dists = [name for name, _ in loaded.checksums]
+    sections.append(
+        Section(
+            "How to verify the release",
+            (
+                Paragraph(
+                    "Run these next to the downloaded files (the Sigstore bundles are"
+                    " attached to the GitHub release):"
+                ),
+                Code(verify_commands(release, dists)),
+            ),
+        )
+    )
+
+    for r in results:
+        shown = {k: v for k, v in r.details.items() if k != "rehearsal"}
+        blocks: list[Block] = [Paragraph(f"{r.status.value.upper()}: {r.summary}")]
+        blocks += details_blocks(shown)
+        sections.append(Section(f"Gate {r.gate}", tuple(blocks), level=3))
+
+    return Document(
+        title=f"Duckalog {release.version} release rehearsal",
+        verdict=Badge("RELEASABLE", "good") if releasable else Badge("NOT RELEASABLE", "bad"),
+        reasons=reasons,
+        facts=tuple(facts),
+        sections=tuple(sections),
+    )
+
+
+# --- renderings -------------------------------------------------------------------
+
+
+def render_terminal(loaded: Loaded) -> str:
+    """A short summary for the end of the rehearsal's output."""
+    document = build_document(loaded)
+    width = max(len(r.gate) for r in loaded.results)
+    lines = ["", f"{document.title}: {document.verdict.text}"]
+    for r in loaded.results:
+        status = r.status.value.upper()
+        lines.append(f"  {r.gate:<{width}}  {status:<8} {r.duration_s:7.1f} s  {r.summary}")
+    lines += [f"  - {reason}" for reason in document.reasons]
+    return "\n".join(lines)
+
+
+def write_reports(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> list[Path]:
+    """Write ``dist/release-report.md`` and ``dist/release-report.html``."""
+    from release_gates import report_html, report_md
+
+    document = build_document(load(results_dir, dist, steps))
+    dist.mkdir(parents=True, exist_ok=True)
+    md = dist / "release-report.md"
+    html = dist / "release-report.html"
+    md.write_text(report_md.render(document), encoding="utf-8")
+    html.write_text(report_html.render(document), encoding="utf-8")
+    return [md, html]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Re-render the reports of the last rehearsal."""
+    parser = argparse.ArgumentParser(prog="python -m release_gates.report")
+    parser.add_argument("--results", type=Path, default=ROOT / "build" / "release-gates")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    options = parser.parse_args(argv)
+    for path in write_reports(options.results, options.dist):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
