@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any, Union
 
 from release_gates.pipeline import REHEARSAL, Step
 from release_gates.result import GateResult, Status
+from release_gates.tomlfile import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 META_FILE = "rehearsal.json"
@@ -127,36 +127,15 @@ class Loaded:
 
 
 def read_release(pyproject: Path) -> Release:
-    """Read ``[project].version`` and ``[tool.duckalog-release]`` (tomllib, else a tiny parser)."""
-    text = pyproject.read_text(encoding="utf-8")
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        data = tomllib.loads(text)
-        project, config = data.get("project", {}), data.get("tool", {}).get("duckalog-release", {})
-    else:  # pragma: no cover - only the Python 3.9/3.10 fallback
-        project, config = _toml_table(text, "project"), _toml_table(text, "tool.duckalog-release")
+    """Read ``[project].version`` and ``[tool.duckalog-release]`` from ``pyproject.toml``."""
+    data = load_toml(pyproject)
+    project, config = data.get("project", {}), data.get("tool", {}).get("duckalog-release", {})
     return Release(
         version=str(project.get("version", "?")),
         repository=str(config.get("repository", "OWNER/REPO")),
         workflow=str(config.get("workflow", ".github/workflows/publish.yml")),
         issuer=str(config.get("oidc-issuer", DEFAULT_ISSUER)),
     )
-
-
-def _toml_table(text: str, name: str) -> dict[str, str]:
-    """The ``key = "string"`` lines of one TOML table; enough for the keys read here."""
-    found: dict[str, str] = {}
-    inside = False
-    for line in text.splitlines():
-        header = re.match(r"^\[([^\]]+)\]\s*$", line.strip())
-        if header:
-            inside = header.group(1).strip() == name
-            continue
-        pair = re.match(r'^([A-Za-z0-9_-]+)\s*=\s*"([^"]*)"', line.strip())
-        if inside and pair:
-            found[pair.group(1)] = pair.group(2)
-    return found
 
 
 def read_checksums(path: Path) -> tuple[tuple[str, str], ...]:
