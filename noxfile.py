@@ -223,3 +223,53 @@ def release(session: nox.Session) -> None:
         *(f"--nox-arg={arg}" for arg in nox_args), *session.posargs,
         env={**gate_env(), "RELEASE_NOX_PYTHON": sys.executable},
     )
+
+
+# --- workflows -----------------------------------------------------------------
+# .github/workflows only sequence the sessions above; these are the few that
+# exist for the workflows themselves.
+
+
+@nox.session(tags=["tests"])
+def workflow_policy(session: nox.Session) -> None:
+    """.github/: schemas, zizmor --persona auditor (0 findings) and the policy tests."""
+    install_locked(session, "workflow-policy")
+    github = ROOT / ".github"
+    workflows = sorted(str(p) for p in (github / "workflows").glob("*.yml"))
+    session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
+    session.run("check-jsonschema", "--builtin-schema", "vendor.dependabot",
+                str(github / "dependabot.yml"))
+    session.run("zizmor", "--offline", "--persona", "auditor", str(github))
+    session.run("python", "-m", "pytest", "tests/workflows", "-p", "no:cacheprovider",
+                *session.posargs, env=gate_env())
+
+
+@nox.session(default=False)
+def sign(session: nox.Session) -> None:
+    """Sigstore-sign FILE... keylessly, writing FILE.sigstore.json.
+
+    GitHub workflow only: it needs the job's OIDC token and Sigstore's services.
+    """
+    if not session.posargs:
+        session.error("usage: nox -s sign -- FILE...")
+    install_locked(session, "sign")
+    session.run("sigstore", "sign", *session.posargs)
+
+
+@nox.session(default=False)
+def pypi_attestations(session: nox.Session) -> None:
+    """pypi-attestations from its lock, e.g. `-- verify pypi --repository URL pypi:FILE`."""
+    install_locked(session, "pypi-attestations")
+    session.run("pypi-attestations", *session.posargs)
+
+
+@nox.session(default=False)
+def pypi_health(session: nox.Session) -> None:
+    """Every file PyPI serves matches its GitHub release's SHA256SUMS and is attested."""
+    run_gate(session, "pypi_health")
+
+
+@nox.session(default=False)
+def workflow_report(session: nox.Session) -> None:
+    """publish.yml's release notes (CHANGELOG section) and job summary."""
+    run_gate(session, "workflow_report")

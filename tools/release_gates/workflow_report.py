@@ -1,0 +1,219 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""What ``publish.yml`` tells people: release notes and the run's job summary.
+
+    python -m release_gates.workflow_report notes --version 1.2.3 --output notes.md
+    python -m release_gates.workflow_report summary --needs-env NEEDS --results DIR \\
+        --dist DIR --version 1.2.3
+
+``notes`` copies the version's section of ``CHANGELOG.md`` (a missing section
+fails). ``summary`` reads the workflow's ``toJSON(needs)`` and the gate results
+the jobs uploaded, and writes markdown to ``$GITHUB_STEP_SUMMARY`` (or stdout):
+on failure, which job failed, the gate's own message and what to do; on success,
+the version, the sha256 of every file and the commands that verify them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from release_gates.problems import GateFailure, Problem
+from release_gates.result import GateResult, Status, run_gate
+
+GATE = "workflow_report"
+ROOT = Path(__file__).resolve().parents[2]
+
+NO_SECTION = Problem(
+    "workflow_report.no-changelog-section",
+    "CHANGELOG.md has no section for {version}",
+    "Add a '## [{version}] - YYYY-MM-DD' section to CHANGELOG.md and tag again.",
+)
+BAD_NEEDS = Problem(
+    "workflow_report.bad-needs",
+    "${needs_env} does not hold the workflow's toJSON(needs): {error}",
+    "Pass `NEEDS: ${{{{ toJSON(needs) }}}}` in the summary step's env.",
+)
+RELEASE_FAILED = Problem(
+    "workflow_report.release-failed",
+    "the release did not complete: {failed}",
+    "Read the job summary: it names each failed job and what to do.",
+)
+
+# What to do when a job without a gate result of its own fails.
+JOB_ADVICE: Mapping[str, str] = {
+    "test": "A library test failed on that Python: fix it on main, bump or re-tag.",
+    "sign": "Sigstore signing or the identity check failed: check Fulcio/Rekor status and "
+    "that the job still has `id-token: write`; re-run the job (nothing was published).",
+    "attest": "actions/attest failed: check `attestations: write` and GitHub's status; re-run.",
+    "publish-testpypi": "Check the TestPyPI trusted publisher (workflow publish.yml, environment "
+    "testpypi). Re-running is safe: identical files are accepted.",
+    "publish-pypi": "Check the PyPI trusted publisher (workflow publish.yml, environment pypi) "
+    "and the approval. Re-running is safe: PyPI accepts a file already there with the same "
+    "sha256 and rejects other bytes. Never delete and re-use a version.",
+    "verify-pypi": "PyPI serves something other than what we built, or the attestations do not "
+    "name this repository: stop, yank the release if the bytes differ, open a security issue.",
+    "github-release": "PyPI has the release; re-run this job to create the GitHub release.",
+}
+
+
+def changelog_section(changelog: str, version: str) -> str | None:
+    """The body of ``## [version]`` in a Keep-a-Changelog file, without its heading."""
+    heading = re.compile(rf"^## \[?{re.escape(version)}\]?(\s|$)")
+    lines = changelog.splitlines()
+    for start, line in enumerate(lines):
+        if heading.match(line):
+            body: list[str] = []
+            for following in lines[start + 1 :]:
+                if following.startswith("## ") or re.match(r"^\[[^\]]+\]: ", following):
+                    break
+                body.append(following)
+            return "\n".join(body).strip() + "\n"
+    return None
+
+
+def _escape(text: str) -> str:
+    """Gate messages are untrusted: never let them render as HTML or break a table."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def load_results(directory: Path) -> dict[str, GateResult]:
+    """The gate results the jobs uploaded (``<gate>.json``), by gate."""
+    results: dict[str, GateResult] = {}
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        result = GateResult.from_json(path.read_text(encoding="utf-8"))
+        results[result.gate] = result
+    return results
+
+
+def read_sums(path: Path) -> list[tuple[str, str]]:
+    """(sha256, filename) pairs of a SHA256SUMS file, or [] when there is none."""
+    if not path.is_file():
+        return []
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        if digest and name:
+            pairs.append((digest, name.lstrip("*")))
+    return pairs
+
+
+def render_summary(
+    needs: Mapping[str, Any],
+    results: Mapping[str, GateResult],
+    sums: Sequence[tuple[str, str]],
+    version: str,
+    repository: str,
+) -> tuple[str, list[str]]:
+    """The markdown summary and the failed jobs (empty when the release went through)."""
+    failed = sorted(job for job, info in needs.items() if info.get("result") == "failure")
+    lines = [f"# duckalog {_escape(version or '?')}", ""]
+    lines += ["| job | result |", "|---|---|"]
+    lines += [f"| {_escape(job)} | {_escape(str(info.get('result')))} |"
+              for job, info in needs.items()]  # fmt: skip
+    lines.append("")
+    if failed:
+        lines.append("## What failed and what to do")
+        for job in failed:
+            gate = job.split(" ")[0]
+            result = results.get(gate)
+            if result is not None and result.status is Status.FAILED:
+                lines.append(f"- **{_escape(job)}** [{_escape(result.problem_code or '')}]: "
+                             f"{_escape(result.summary)} What to do: {_escape(result.fix or '')}")  # fmt: skip
+            else:
+                advice = JOB_ADVICE.get(job, f"Open the `{job}` job log; re-run it locally with "
+                                        f"`scripts/nox -s {job}`.")  # fmt: skip
+                lines.append(f"- **{_escape(job)}**: {_escape(advice)}")
+        return "\n".join(lines) + "\n", failed
+    lines += ["## Files (sha256)", "", "| file | sha256 |", "|---|---|"]
+    lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums]
+    identity = (
+        f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
+    )
+    lines += [
+        "",
+        "## Verify what you install",
+        "",
+        "```text",
+        "sha256sum --check SHA256SUMS",
+        f"sigstore verify identity --bundle FILE.sigstore.json --cert-identity {identity} "
+        "--cert-oidc-issuer https://token.actions.githubusercontent.com FILE",
+        f"gh attestation verify FILE --repo {repository}",
+        f"pypi-attestations verify pypi --repository https://github.com/{repository} "
+        f"pypi:duckalog-{version}-py3-none-any.whl",
+        "```",
+    ]
+    return "\n".join(lines) + "\n", []
+
+
+def _write(text: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def notes(version: str, output: Path, changelog: Path) -> GateResult:
+    """Write the CHANGELOG section of ``version`` to ``output``."""
+    section = changelog_section(changelog.read_text(encoding="utf-8"), version)
+    if section is None:
+        raise GateFailure(NO_SECTION, version=version)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(section, encoding="utf-8")
+    return GateResult(GATE, Status.PASSED, f"release notes for {version} in {output}")
+
+
+def summary(args: argparse.Namespace) -> GateResult:
+    """Write the job summary; fail when any job of the release failed."""
+    try:
+        needs = json.loads(os.environ.get(args.needs_env, ""))
+        if not isinstance(needs, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as error:
+        raise GateFailure(BAD_NEEDS, needs_env=args.needs_env, error=error) from error
+    repository = os.environ.get("GITHUB_REPOSITORY", "duckalog/duckalog")
+    text, failed = render_summary(
+        needs, load_results(args.results), read_sums(args.dist / "SHA256SUMS"),
+        args.version, repository,
+    )  # fmt: skip
+    _write(text)
+    if failed:
+        raise GateFailure(RELEASE_FAILED, failed=", ".join(failed))
+    return GateResult(GATE, Status.PASSED, f"summary written ({len(needs)} jobs)")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Command-line interface."""
+    parser = argparse.ArgumentParser(prog="python -m release_gates.workflow_report")
+    commands = parser.add_subparsers(dest="command", required=True)
+    notes_cmd = commands.add_parser("notes", help="CHANGELOG section -> release notes file")
+    notes_cmd.add_argument("--version", required=True)
+    notes_cmd.add_argument("--output", type=Path, required=True)
+    notes_cmd.add_argument("--changelog", type=Path, default=ROOT / "CHANGELOG.md")
+    summary_cmd = commands.add_parser("summary", help="job summary of a publish run")
+    summary_cmd.add_argument("--needs-env", default="NEEDS")
+    summary_cmd.add_argument("--results", type=Path, default=Path("build/gate-results"))
+    summary_cmd.add_argument("--dist", type=Path, default=Path("dist"))
+    summary_cmd.add_argument("--version", default="")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m release_gates.workflow_report``."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "notes":
+        return run_gate(GATE, lambda: notes(args.version, args.output, args.changelog))
+    return run_gate(GATE, lambda: summary(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
