@@ -66,13 +66,15 @@ class GateSpec:
     """What the rehearsal passes to one gate.
 
     ``args`` are the gate's command-line arguments (``{dist}`` is replaced by the
-    dist directory). ``offline_endpoint_env`` names an environment variable that
-    lets a network-only gate run under ``--offline`` when it points at a
-    reachable service (for example a loopback OSV server). ``service`` is
-    started just before the gate and stopped right after it.
+    dist directory); ``offline_args`` are added under ``--offline``.
+    ``offline_endpoint_env`` names an environment variable that lets a
+    network-only gate run under ``--offline`` when it points at a reachable
+    service (for example a loopback OSV server). ``service`` is started just
+    before the gate and stopped right after it.
     """
 
     args: tuple[str, ...] = ()
+    offline_args: tuple[str, ...] = ()
     offline_endpoint_env: str | None = None
     service: Service | None = None
 
@@ -96,7 +98,7 @@ def local_index_service(workdir: Path) -> Iterator[Mapping[str, str]]:
 GATE_SPECS: dict[str, GateSpec] = {
     "version": GateSpec(),
     "licenses": GateSpec(),
-    "audit": GateSpec(offline_endpoint_env="PIP_AUDIT_OSV_URL"),
+    "audit": GateSpec(offline_args=("--offline",), offline_endpoint_env="PIP_AUDIT_OSV_URL"),
     "build": GateSpec(args=("--out", "{dist}")),
     "smoke": GateSpec(args=("--dist", "{dist}")),
     "sbom": GateSpec(args=("--dist", "{dist}")),
@@ -162,6 +164,7 @@ def decide(
     wall_s: float,
     tail: str,
     leftovers: bool = False,
+    log: str = "",
 ) -> GateResult:
     """Combine the exit code and the reported result into the gate's outcome (fail closed).
 
@@ -169,7 +172,7 @@ def decide(
     ``reported`` is missing; ``leftovers`` is true when the gate left processes
     running after it exited.
     """
-    facts: dict[str, Any] = {"exit_code": exit_code, "wall_s": round(wall_s, 3)}
+    facts: dict[str, Any] = {"exit_code": exit_code, "wall_s": round(wall_s, 3), "log": log}
     details = dict(reported.details) if reported else {}
     if reported is not None and reported.gate != gate:
         problem, reported = f"wrote a result for another gate ({reported.gate!r})", None
@@ -206,7 +209,11 @@ def decide(
         summary=f"{gate} {reason}",
         duration_s=round(wall_s, 3),
         problem_code=reported.problem_code if reported else None,
-        fix=(reported.fix if reported and reported.fix else "read the output tail in the report"),
+        fix=(
+            reported.fix
+            if reported and reported.fix
+            else "read the gate's output: its tail is in the report, all of it in the log"
+        ),
         details={**details, "rehearsal": facts},
     )
 
@@ -368,7 +375,8 @@ class Rehearsal:
 
     def _launch(self, step: Step, spec: GateSpec) -> None:
         name = step.session
-        args = [arg.format(dist=self.plan.dist_dir) for arg in spec.args]
+        wanted = [*spec.args, *(spec.offline_args if self.plan.offline else ())]
+        args = [arg.format(dist=self.plan.dist_dir) for arg in wanted]
         command = list(self.plan.command_for(step, args))
         env = {**self.plan.env, RESULTS_ENV: str(self.raw_dir)}
         services = contextlib.ExitStack()
@@ -434,6 +442,7 @@ class Rehearsal:
                     wall_s=wall_s,
                     tail=tail,
                     leftovers=leftovers,
+                    log=str(running.log_path),
                 )
             )
             finished = True

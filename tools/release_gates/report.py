@@ -29,6 +29,10 @@ from release_gates.tomlfile import load_toml
 ROOT = Path(__file__).resolve().parents[2]
 META_FILE = "rehearsal.json"
 DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
+# Lists longer than this are shown as preformatted lines rather than bullets.
+LONG_LIST = 12
+# Keys that name a row; they become the first column of a details table.
+LEADING_COLUMNS = frozenset({"python", "name", "package", "file", "id", "gate"})
 
 # --- the document model -----------------------------------------------------------
 
@@ -234,29 +238,49 @@ def verify_commands(release: Release, dists: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, (list, dict))
+
+
 def details_blocks(details: Mapping[str, Any]) -> list[Block]:
-    """Render a gate's JSON details generically: scalars as one table, lists as tables/lists."""
-    scalars = [(k, _text(v)) for k, v in details.items() if not isinstance(v, (list, dict))]
+    """Render a gate's JSON details generically, whatever their shape.
+
+    Short scalars form one table; multi-line text and long lists of lines become
+    preformatted blocks; a list of objects (say, one per Python) becomes a table
+    with a column per key; a mapping of objects a table with a row per key.
+    """
+    short = [(k, _text(v)) for k, v in details.items() if _is_scalar(v) and "\n" not in _text(v)]
     blocks: list[Block] = []
-    if scalars:
-        blocks.append(Table(("detail", "value"), tuple((k, v) for k, v in scalars)))
+    if short:
+        blocks.append(Table(("detail", "value"), tuple(short)))
     for key, value in details.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            headers = list(dict.fromkeys(k for row in value for k in row))
+        if _is_scalar(value):
+            if "\n" in _text(value):
+                blocks += [Paragraph(f"{key}:"), Code(_text(value).rstrip())]
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            headers = _columns(k for row in value for k in row)
             rows = tuple(tuple(_cell(row.get(h)) for h in headers) for row in value)
             blocks += [Paragraph(f"{key}:"), Table(tuple(headers), rows)]
         elif isinstance(value, list):
-            blocks += [Paragraph(f"{key}:"), Bullets(tuple(_text(v) for v in value) or ("none",))]
-        elif isinstance(value, dict):
-            nested = value.items()
-            if nested and all(isinstance(v, dict) for _, v in nested):
-                headers = list(dict.fromkeys(k for v in value.values() for k in v))
-                rows = tuple((k, *(_cell(v.get(h)) for h in headers)) for k, v in nested)
-                blocks += [Paragraph(f"{key}:"), Table((key, *headers), rows)]
+            lines = [_text(v) for v in value]
+            if len(lines) > LONG_LIST or any("\n" in line for line in lines):
+                blocks += [Paragraph(f"{key}:"), Code("\n".join(lines))]
             else:
-                pairs = tuple((k, _text(v)) for k, v in nested)
-                blocks += [Paragraph(f"{key}:"), Table(("key", "value"), pairs or (("", ""),))]
+                blocks += [Paragraph(f"{key}:"), Bullets(tuple(lines) or ("none",))]
+        elif value and all(isinstance(v, dict) for v in value.values()):
+            headers = _columns(k for v in value.values() for k in v)
+            rows = tuple((k, *(_cell(v.get(h)) for h in headers)) for k, v in value.items())
+            blocks += [Paragraph(f"{key}:"), Table((key, *headers), rows)]
+        else:
+            pairs = tuple((k, _text(v)) for k, v in value.items())
+            blocks += [Paragraph(f"{key}:"), Table(("key", "value"), pairs or (("", ""),))]
     return blocks
+
+
+def _columns(keys: Iterable[str]) -> list[str]:
+    """Column order: a naming key first (results are stored with sorted keys)."""
+    unique = list(dict.fromkeys(keys))
+    return sorted(unique, key=lambda key: key not in LEADING_COLUMNS)
 
 
 def _text(value: Any) -> str:
@@ -377,15 +401,25 @@ def build_document(loaded: Loaded) -> Document:
 # --- renderings -------------------------------------------------------------------
 
 
-def render_terminal(loaded: Loaded) -> str:
-    """A short summary for the end of the rehearsal's output."""
+def render_terminal(loaded: Loaded, tail_lines: int = 6) -> str:
+    """A short summary for the end of the rehearsal: one line per gate, then each failure."""
     document = build_document(loaded)
     width = max(len(r.gate) for r in loaded.results)
     lines = ["", f"{document.title}: {document.verdict.text}"]
     for r in loaded.results:
         status = r.status.value.upper()
         lines.append(f"  {r.gate:<{width}}  {status:<8} {r.duration_s:7.1f} s  {r.summary}")
-    lines += [f"  - {reason}" for reason in document.reasons]
+    for r in loaded.results:
+        if r.status is not Status.FAILED:
+            continue
+        facts = r.details.get("rehearsal", {})
+        lines += ["", f"{r.gate} FAILED: {r.summary}"]
+        if r.fix:
+            lines.append(f"  what to do: {r.fix}")
+        tail = str(facts.get("output_tail", "")).splitlines()[-tail_lines:]
+        lines += [f"  | {line}" for line in tail]
+        if facts.get("log"):
+            lines.append(f"  full output: {facts['log']}")
     return "\n".join(lines)
 
 
@@ -414,4 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module, not __main__, so the renderers see the same Document classes.
+    from release_gates import report as _report
+
+    sys.exit(_report.main())

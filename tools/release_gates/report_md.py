@@ -51,7 +51,7 @@ def _block(block: Block) -> str:
 
 def render(document: Document) -> str:
     """The whole report as markdown."""
-    parts = [f"# {escape(document.title)}", f"**Verdict: {_cell(document.verdict)}**"]
+    parts = [f"# {escape(document.title)}", f"**Verdict:** {_cell(document.verdict)}"]
     if document.reasons:
         parts.append(_block(Bullets(document.reasons)))
     parts.append(_block(Table(("", ""), tuple((k, v) for k, v in document.facts))))
