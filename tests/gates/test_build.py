@@ -1,0 +1,249 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The build gate, end to end, on tiny throw-away git repositories.
+
+Every test runs the real gate: real git, ``python -m build --no-isolation``
+with the pinned hatchling, real twine and check-wheel-contents. The package is
+a few bytes so one gate run (three builds) takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from release_gates import build
+from release_gates.checksums import verify_sha256sums
+
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+
+PYPROJECT = """\
+[build-system]
+requires = ["hatchling==1.33.0"]
+build-backend = "hatchling.build"
+
+[project]
+name = "tiny-pkg"
+version = "1.2.3"
+description = "A tiny package to build."
+readme = "README.md"
+license = "MIT"
+license-files = ["LICENSES/MIT.txt"]
+requires-python = ">=3.9"
+dependencies = ["pyyaml>=6.0"]
+
+[project.scripts]
+tiny = "tinypkg.cli:main"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/tinypkg"]
+"""
+
+POLICY = """\
+[sdist]
+allow = ["PKG-INFO", "pyproject.toml", "README.md", "LICENSES/MIT.txt", "src/tinypkg/**/*.py",
+         "security/dist-contents.toml", "hatch_build.py", ".gitignore"]
+require = ["PKG-INFO", "src/tinypkg/__init__.py"]
+
+[wheel]
+allow = ["tinypkg/**/*.py", "{dist}-{version}.dist-info/METADATA",
+         "{dist}-{version}.dist-info/WHEEL", "{dist}-{version}.dist-info/RECORD",
+         "{dist}-{version}.dist-info/entry_points.txt",
+         "{dist}-{version}.dist-info/licenses/LICENSES/MIT.txt"]
+require = ["tinypkg/__init__.py", "{dist}-{version}.dist-info/METADATA"]
+toplevel = ["tinypkg"]
+package = ["src/tinypkg"]
+"""
+
+# A build hook that stamps the build time into the package: never reproducible.
+TIME_STAMP_HOOK = """\
+import time
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class StampHook(BuildHookInterface):
+    def initialize(self, version, build_data):
+        stamp = Path(self.root, "src", "tinypkg", "_stamp.py")
+        stamp.write_text(f"BUILT_AT_NS = {time.time_ns()}\\n")
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        [*GIT, "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def make_repo(path: Path, extra: dict[str, str] | None = None, pyproject: str = PYPROJECT) -> Path:
+    """A committed src-layout hatchling project at ``path``."""
+    files = {
+        "pyproject.toml": pyproject,
+        "README.md": "# tiny-pkg\n\nA tiny package.\n",
+        "LICENSES/MIT.txt": "MIT License\n",
+        ".gitignore": "/dist/\n",
+        "security/dist-contents.toml": POLICY,
+        "src/tinypkg/__init__.py": '"""Tiny."""\n',
+        "src/tinypkg/cli.py": 'def main() -> None:\n    print("tiny")\n',
+        **(extra or {}),
+    }
+    for name, text in files.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    git(path, "init", "-q", "-b", "main")
+    git(path, "add", ".")
+    git(path, "commit", "-q", "-m", "tiny package")
+    return path
+
+
+@pytest.fixture
+def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where run_gate writes build.json."""
+    directory = tmp_path / "results"
+    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(directory))
+    return directory
+
+
+def run(repo: Path, out: Path, results: Path, *args: str) -> tuple[int, dict[str, object]]:
+    code = build.main(["--repo", str(repo), "--out", str(out), *args])
+    return code, json.loads((results / "build.json").read_text(encoding="utf-8"))
+
+
+def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    code, result = run(repo, tmp_path / "out1", results)
+    assert code == 0, result
+    assert result["status"] == "passed"
+    details = result["details"]
+    assert isinstance(details, dict)
+    names = [dist["name"] for dist in details["dists"]]
+    assert names == ["tiny_pkg-1.2.3.tar.gz", "tiny_pkg-1.2.3-py3-none-any.whl"]
+    assert details["source_date_epoch"] == int(git(repo, "log", "-1", "--format=%ct"))
+    assert details["backend"] == ["hatchling==1.33.0"]
+    assert all("identical" in line for line in details["reproducibility"])
+    assert "tinypkg/\n" in details["wheel_tree"] + "\n"
+    assert "entry_points.txt" in details["wheel_tree"]
+    assert details["metadata"]["entry_points"] == "tiny = tinypkg.cli:main"
+    sums = tmp_path / "out1" / "SHA256SUMS"
+    assert verify_sha256sums(sums) == []
+    lines = sums.read_text(encoding="utf-8").splitlines()
+    assert [line.split("  ")[1] for line in lines] == sorted(names)
+
+    # The second run goes through the real command line, from inside the repo.
+    completed = subprocess.run(
+        [sys.executable, "-m", "release_gates.build", "--out", str(tmp_path / "out2")],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(Path(build.__file__).parents[1]),
+            "RELEASE_GATES_RESULTS": str(tmp_path / "results2"),
+        },
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "build: PASSED" in completed.stdout
+    assert "tiny_pkg-1.2.3.tar.gz\n  tiny_pkg-1.2.3/" in completed.stdout  # the printed tree
+    assert (tmp_path / "out2" / "SHA256SUMS").read_bytes() == sums.read_bytes()
+
+
+def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, results: Path) -> None:
+    pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
+    repo = make_repo(tmp_path / "repo", {"hatch_build.py": TIME_STAMP_HOOK}, pyproject=pyproject)
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.not-reproducible"
+    summary = str(result["summary"])
+    assert "[sdist, second export] tiny_pkg-1.2.3/src/tinypkg/_stamp.py (content sha256" in summary
+    assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in summary
+    assert "[wheel, built from the sdist] tinypkg/_stamp.py" in summary
+    # Only the stamped file differs; RECORD differs because it hashes it.
+    assert "__init__.py" not in summary
+    assert not (tmp_path / "out").exists(), "nothing is published from a failed build"
+
+
+def test_dirty_tree_fails_naming_the_files(tmp_path: Path, results: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    (repo / "src" / "tinypkg" / "scratch.py").write_text("SECRET = 1\n", encoding="utf-8")
+    (repo / "README.md").write_text("# changed\n", encoding="utf-8")
+    (repo / "dist").mkdir()
+    (repo / "dist" / "ignored.txt").write_text("ignored by .gitignore\n", encoding="utf-8")
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.dirty-tree"
+    assert result["summary"] == (
+        "the work tree has uncommitted or untracked files: README.md, src/tinypkg/scratch.py"
+    )
+    assert "hatchling would put untracked files into the sdist" in str(result["fix"])
+
+
+def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path, results: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"notes/todo.txt": "release credentials go here\n"})
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.unexpected-dist-files"
+    assert result["summary"] == (
+        "the dists contain files that are not expected: "
+        "tiny_pkg-1.2.3.tar.gz:tiny_pkg-1.2.3/notes/todo.txt"
+    )
+
+
+def test_version_mismatch_fails_naming_both_values(tmp_path: Path, results: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.4")
+    assert code == 1
+    assert result["problem_code"] == "build.metadata-mismatch"
+    assert "--expect-version is 1.2.4 but pyproject.toml says 1.2.3" in str(result["summary"])
+    # The matching version passes the same check.
+    code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.3")
+    assert code == 0, result
+
+
+def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path, results: Path) -> None:
+    policy = POLICY.replace('toplevel = ["tinypkg"]', 'toplevel = ["otherpkg"]')
+    repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.wheel-contents-failed"
+    assert "W201" in str(result["summary"])  # real check-wheel-contents: wrong toplevel
+
+
+@pytest.mark.parametrize(
+    ("requires", "code"),
+    [
+        ('"hatchling>=1.33"', "build.backend-not-pinned"),
+        ('"hatchling==1.32.0"', "build.backend-version-mismatch"),
+    ],
+)
+def test_backend_must_be_pinned_to_the_locked_version(
+    tmp_path: Path, results: Path, requires: str, code: str
+) -> None:
+    pyproject = PYPROJECT.replace('"hatchling==1.33.0"', requires)
+    repo = make_repo(tmp_path / "repo", pyproject=pyproject)
+    exit_code, result = run(repo, tmp_path / "out", results)
+    assert exit_code == 1
+    assert result["problem_code"] == code
+
+
+def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path, results: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "pyproject.toml").write_text(PYPROJECT.replace("1.2.3", "1.3.0"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "bump")
+    code, result = run(repo, tmp_path / "out", results, "--ref", first)
+    assert code == 0, result
+    details = result["details"]
+    assert isinstance(details, dict)
+    assert details["commit"] == first
+    assert details["metadata"]["version"] == "1.2.3"
+    code, result = run(repo, tmp_path / "out", results, "--ref", "no-such-tag")
+    assert code == 1
+    assert result["problem_code"] == "build.unknown-ref"
