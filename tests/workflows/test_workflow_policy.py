@@ -1,0 +1,168 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The project's own workflow policy (release_gates.workflow_policy) on the real files."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from release_gates import pipeline
+from release_gates import workflow_policy as policy
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+PUBLISH = policy.Workflow.load(ROOT / ".github" / "workflows" / "publish.yml")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_follows_the_policy(path: Path) -> None:
+    assert [str(v) for v in policy.check_workflow(policy.Workflow.load(path))] == []
+
+
+def test_pins_file_matches_the_verified_reference_list() -> None:
+    """security/action-pins.yml is a copy of the verified list, nothing added."""
+    reference = ROOT.parent / "shared" / "reference" / "actions-pins.md"
+    if not reference.exists():
+        pytest.skip("the verified reference list is not on this machine")
+    rows = re.findall(r"^\| ([\w.-]+/[\w.-]+)[^|]*\| (v[\d.]+) \| ([0-9a-f]{40}) \|",
+                      reference.read_text(encoding="utf-8"), re.MULTILINE)
+    assert {(a, s): v for a, v, s in rows} == policy.load_pins()
+
+
+def test_every_uses_is_a_verified_pin() -> None:
+    pins = policy.load_pins()
+    for path in WORKFLOWS:
+        text = path.read_text(encoding="utf-8")
+        for ref, comment in re.findall(r"uses: (\S+) # (\S+)", text):
+            action, sha = ref.split("@")
+            assert pins["/".join(action.split("/")[:2]), sha] == comment
+        assert text.count("uses:") == len(re.findall(r"uses: (\S+) # (\S+)", text))
+
+
+def test_only_allow_listed_jobs_hold_tokens() -> None:
+    holders = {
+        job: {scope for scope, level in spec["permissions"].items() if level == "write"}
+        for job, spec in PUBLISH.jobs.items()
+    }
+    assert {job: scopes for job, scopes in holders.items() if scopes} == {
+        "sign": {"id-token"},
+        "attest": {"id-token", "attestations"},
+        "publish-testpypi": {"id-token"},
+        "publish-pypi": {"id-token"},
+        "github-release": {"contents"},
+    }
+    assert PUBLISH.data["permissions"] == {}
+
+
+def test_publish_jobs_are_gated() -> None:
+    jobs = PUBLISH.jobs
+    assert jobs["publish-pypi"]["environment"]["name"] == "pypi"
+    assert jobs["publish-testpypi"]["environment"]["name"] == "testpypi"
+    gates = {"version", "licenses", "audit", "test", "build", "smoke", "sbom", "sign", "attest"}
+    assert set(jobs["publish-pypi"]["needs"]) == gates
+    assert "inputs.confirm == inputs.version" in jobs["publish-pypi"]["if"]
+    assert set(PUBLISH.data["on"]) == {"push", "workflow_dispatch"}
+    assert PUBLISH.data["on"]["push"] == {"tags": ["v*.*.*"]}
+    assert set(PUBLISH.data["on"]["workflow_dispatch"]["inputs"]) == {
+        "version", "channel", "confirm", "dry_run"}
+
+
+def test_publish_uses_trusted_publishing_with_attestations() -> None:
+    uploads = [s for j, _, s in PUBLISH.steps() if "pypi-publish" in str(s.get("uses"))]
+    assert len(uploads) == 3  # TestPyPI, PyPI, PyPI retry
+    for step in uploads:
+        assert "password" not in step["with"]
+        assert step["with"].get("attestations", True) is True
+    assert "secrets." not in json.dumps(PUBLISH.data)
+
+
+def test_matrices_cover_every_python_with_named_jobs() -> None:
+    for job in ("test", "smoke"):
+        spec = PUBLISH.jobs[job]
+        assert spec["strategy"]["fail-fast"] is False
+        assert spec["strategy"]["matrix"]["python"] == ["3.9", "3.10", "3.11", "3.12", "3.13",
+                                                        "3.14"]
+        assert "${{ matrix.python }}" in spec["name"]
+
+
+def test_every_nox_session_called_exists() -> None:
+    sessions = policy.noxfile_sessions()
+    called = {s for path in WORKFLOWS
+              for names in policy.sessions_by_job(policy.Workflow.load(path)).values()
+              for s in names}
+    assert called <= sessions
+    assert {"version", "licenses", "audit", "build", "smoke", "sbom", "verify", "publish",
+            "sign", "workflow_policy", "pypi_health", "tests"} <= called
+
+
+def test_noxfile_parser_agrees_with_nox() -> None:
+    """The ast reading of noxfile.py finds what `nox --list` lists."""
+    nox_python = ROOT / ".venv-nox" / "bin" / "python"
+    if not nox_python.exists():
+        pytest.skip("scripts/nox has not bootstrapped .venv-nox")
+    listed = subprocess.run([str(nox_python), "-m", "nox", "--list"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=True)
+    names = re.findall(r"^[*-] ([\w-]+?)(?:-\d+\.\d+)? ", listed.stdout, re.MULTILINE)
+    assert set(names) == policy.noxfile_sessions()
+
+
+def test_release_graph_matches_the_rehearsal() -> None:
+    """Each gate has its job, with the rehearsal's needs, in a compatible order."""
+    jobs = PUBLISH.jobs
+    mapping = policy.gate_jobs()
+    calls = policy.sessions_by_job(PUBLISH)
+    for step in pipeline.REHEARSAL:
+        job = mapping[step.session]
+        assert {mapping[n] for n in step.needs} <= set(jobs[job].get("needs", []))
+    for gate in ("version", "licenses", "audit", "build", "smoke", "sbom"):
+        assert gate in calls[gate]
+    assert calls["sign"][-1] == "verify"  # bundles verified right after signing
+    assert "publish" in calls["verify-pypi"]
+    # Walking the workflow graph in rehearsal order never meets a job before its needs.
+    done: set[str] = set()
+    for step in pipeline.REHEARSAL:
+        job = mapping[step.session]
+        gate_needs = set(jobs[job].get("needs", [])) & set(mapping.values())
+        assert gate_needs <= done, (job, gate_needs - done)
+        done.add(job)
+    assert set(jobs) == set(mapping.values()) | set(pipeline.WORKFLOW_ONLY_JOBS) | {"summary"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'scripts/nox -s verify -- --checksums-only dist',
+        'scripts/nox --extra-python "$PYTHON" -s "tests-$PYTHON"',
+        'gh release create "$TAG" --notes-file notes.md dist/x',
+        "sha256sum --check --strict ../checksums/SHA256SUMS",
+        "sleep 60",
+    ],
+)
+def test_single_commands_pass(command: str) -> None:
+    assert policy.check_run(command, "here") == []
+
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("scripts/nox -s build || true", "run-single-command"),
+        ("scripts/nox -s build; scripts/nox -s sbom", "run-single-command"),
+        ("scripts/nox -s build\nscripts/nox -s sbom", "run-single-command"),
+        ("scripts/nox -s build > /dev/null", "run-single-command"),
+        ("curl -sSf https://example.invalid/x.sh | sh", "run-single-command"),
+        ('scripts/nox -s version -- --tag "$(cat tag)"', "run-single-command"),
+        ("scripts/nox -s version -- --tag `cat tag`", "run-single-command"),
+        ('scripts/nox -s version -- --tag "${{ github.head_ref }}"', "run-expression"),
+        ("scripts/nox -t tests", "run-nox-session"),
+        ("scripts/nox -s build -s sbom", "run-nox-session"),
+        ("pip install duckalog", "run-tool"),
+        ("gh release delete v1.0.0", "run-tool"),
+        ("python -m build", "run-tool"),
+    ],
+)
+def test_other_commands_are_rejected(command: str, rule: str) -> None:
+    assert [v.rule for v in policy.check_run(command, "here")] == [rule]
