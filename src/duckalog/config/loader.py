@@ -61,6 +61,9 @@ def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
                 f"config has more than {MAX_VALUES} values (YAML alias expansion?)", file=file
             )
         if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(Problem(key, "must not contain NUL characters"))
+                return value
             try:
                 return interpolate(value, environ)
             except InterpolationError as error:
@@ -139,7 +142,7 @@ def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = Non
     ``path`` is absolute; ``display`` is how messages name the file.
     """
     data = interpolate_data(
-        load_document(path), os.environ if environ is None else environ, display
+        load_document(path, display), os.environ if environ is None else environ, display
     )
     validator = Validator()
     config = validator.build(model.Config, data, "")

@@ -61,45 +61,48 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def read_text(path: Path) -> str:
-    """Read a config file as UTF-8 text, with checks that name the problem."""
+def read_text(path: Path, display: Path) -> str:
+    """Read a config file as UTF-8 text, with checks that name the problem.
+
+    ``display`` is how messages name the file.
+    """
     try:
         size = path.stat().st_size
         if path.is_dir():
-            raise ConfigError("is a directory, not a config file", file=path)
+            raise ConfigError("is a directory, not a config file", file=display)
         if size > MAX_CONFIG_BYTES:
             raise ConfigError(
                 f"config file is too large ({size} bytes; the limit is {MAX_CONFIG_BYTES} bytes)",
-                file=path,
+                file=display,
             )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError("config file not found", file=path) from None
+        raise ConfigError("config file not found", file=display) from None
     except OSError as error:
-        raise ConfigError(f"cannot read config file: {error.strerror}", file=path) from None
+        raise ConfigError(f"cannot read config file: {error.strerror}", file=display) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
         raise ConfigError(
             "not a UTF-8 text file (binary or wrongly encoded content)",
-            file=path,
+            file=display,
             line=line,
             column=column,
         ) from None
     if "\x00" in text:
         line, column = _position(raw, raw.index(b"\x00"))
         raise ConfigError(
-            "not a text file (contains NUL bytes)", file=path, line=line, column=column
+            "not a text file (contains NUL bytes)", file=display, line=line, column=column
         )
     return text
 
 
-def parse(text: str, path: Path) -> Any:
+def parse(text: str, path: Path, display: Path) -> Any:
     """Parse YAML (or JSON, for ``.json`` files) into plain data."""
     if path.suffix.lower() == ".json":
-        return _parse_json(text, path)
-    return _parse_yaml(text, path)
+        return _parse_json(text, display)
+    return _parse_yaml(text, display)
 
 
 def _parse_json(text: str, path: Path) -> Any:
@@ -135,15 +138,15 @@ def _parse_yaml(text: str, path: Path) -> Any:
         raise ConfigError("invalid YAML: nested too deeply", file=path) from None
 
 
-def load_document(path: Path) -> dict[str, Any]:
+def load_document(path: Path, display: Path) -> dict[str, Any]:
     """Read and parse one config file; its top level must be a mapping."""
-    text = read_text(path)
+    text = read_text(path, display)
     if not text.strip():
-        raise ConfigError("config file is empty", file=path)
-    data = parse(text, path)
+        raise ConfigError("config file is empty", file=display)
+    data = parse(text, path, display)
     if data is None:
-        raise ConfigError("config file is empty (only comments or null)", file=path)
+        raise ConfigError("config file is empty (only comments or null)", file=display)
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        raise ConfigError(f"the top level must be a mapping of keys, not {kind}", file=path)
+        raise ConfigError(f"the top level must be a mapping of keys, not {kind}", file=display)
     return data

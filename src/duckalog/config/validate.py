@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 import typing
 from collections.abc import Mapping
@@ -123,6 +124,9 @@ class Validator:
         if not ok:
             self.fail(key, f"must be {_SCALAR_NAMES[tp]}, not {_describe(value)}")
             return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(key, "must be a finite number")
+            return None
         if "const" in meta and value != meta["const"]:
             self.fail(key, f"must be {meta['const']!r} (the only supported value)")
             return None
@@ -148,12 +152,17 @@ class Validator:
             if arg is bool and isinstance(value, bool):
                 return value
             if arg is not bool and isinstance(value, arg) and not isinstance(value, bool):
+                if isinstance(value, float) and not math.isfinite(value):
+                    break
                 return value
         names = " or ".join(_SCALAR_NAMES[arg] for arg in args)
         self.fail(key, f"must be {names}, not {_describe(value)}")
         return None
 
     def _any(self, value: Any, key: str) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(key, "must be a finite number")
+            return None
         if isinstance(value, (str, bool, int, float)):
             return value
         if isinstance(value, list):
