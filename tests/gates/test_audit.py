@@ -1,0 +1,225 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The audit gate against a loopback OSV server, running the real pip-audit."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from release_gates.lockfile import closure_for, read_lock
+from release_gates.osv_server import OsvServer, advisory
+from release_gates.result import GateResult, Status
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
+TODAY = datetime.date.today()
+
+
+def locked(package: str, python: str) -> str:
+    """The version of ``package`` the runtime lock installs on ``python``."""
+    pins = closure_for(read_lock(RUNTIME_LOCK), python)
+    return next(p.version for p in pins if p.name == package)
+
+
+# An advisory for the pyyaml pinned on Python 3.9 only (3.10+ pins a newer pyyaml).
+PYYAML_39 = locked("pyyaml", "3.9")
+ADVISORY = advisory(
+    "GHSA-duck-test-0001",
+    "pyyaml",
+    [PYYAML_39],
+    fixed="99.0",
+    aliases=["CVE-2026-99999"],
+    summary="arbitrary code execution in a test",
+)
+
+
+# Tests of the waiver logic audit only the 3.9 closure, which the advisory hits:
+# each pip-audit run costs seconds of start-up on a busy machine.
+ONE_PYTHON = ("--python", "3.9")
+
+
+def write_waiver(path: Path, vuln_id: str, package: str, expires: datetime.date) -> Path:
+    path.write_text(
+        "[[waiver]]\n"
+        f'id = "{vuln_id}"\n'
+        f'package = "{package}"\n'
+        'reason = "not reachable from duckalog (test)"\n'
+        f"expires = {expires.isoformat()}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_audit(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, GateResult, str]:
+    """Run ``python -m release_gates.audit`` for real; return exit code, result, stderr."""
+    results = tmp_path / "results"
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "tools"),
+        "RELEASE_GATES_RESULTS": str(results),
+    }
+    full_env.pop("PIP_AUDIT_OSV_URL", None)
+    full_env.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "release_gates.audit", "--root", str(ROOT), *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (results / "audit.json").is_file(), done.stderr
+    result = GateResult.from_json((results / "audit.json").read_text())
+    return done.returncode, result, done.stderr
+
+
+def no_waivers(tmp_path: Path) -> str:
+    path = tmp_path / "waivers.toml"
+    path.write_text("# none\n")
+    return str(path)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_clean_answers_pass_for_every_closure(tmp_path: Path) -> None:
+    with OsvServer() as osv:
+        code, result, _ = run_audit(
+            tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
+        )
+        queried = {(q["package"]["name"], q["version"]) for q in osv.queries}
+    assert code == 0, result.summary
+    assert result.status is Status.PASSED
+    # Every closure of the universal lock was audited, e.g. 3.9's older pins.
+    assert ("pyyaml", PYYAML_39) in queried
+    assert ("duckdb", locked("duckdb", "3.9")) in queried
+    assert ("duckdb", locked("duckdb", "3.13")) in queried
+    pythons = [p for c in result.details["closures"] for p in c["pythons"]]
+    assert {"3.9", "3.10", "3.11", "3.12", "3.13"} <= set(pythons)
+
+
+def test_advisory_fails_naming_id_package_version_fix(tmp_path: Path) -> None:
+    with OsvServer([ADVISORY]) as osv:
+        code, result, stderr = run_audit(
+            tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
+        )
+    assert code == 1
+    assert result.problem_code == "audit.vulnerable"
+    for expected in ("pyyaml", PYYAML_39, "99.0", "Python 3.9"):
+        assert expected in result.summary
+    assert "GHSA-duck-test-0001" in str(result.details["findings"])
+    assert "CVE-2026-99999" in result.summary or "GHSA-duck-test-0001" in result.summary
+    assert "waivers.toml" in (result.fix or "")
+    assert "FAILED [audit.vulnerable]" in stderr
+
+
+@pytest.mark.parametrize("waived_id", ["GHSA-duck-test-0001", "CVE-2026-99999"])
+def test_waiver_makes_it_pass(tmp_path: Path, waived_id: str) -> None:
+    waivers = write_waiver(tmp_path / "w.toml", waived_id, "PyYAML", TODAY + datetime.timedelta(30))
+    with OsvServer([ADVISORY]) as osv:
+        code, result, _ = run_audit(
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
+        )
+    assert code == 0, result.summary
+    assert result.status is Status.PASSED
+    assert "1 waived" in result.summary
+    assert result.details["waived"][0]["reason"] == "not reachable from duckalog (test)"
+
+
+def test_expired_waiver_fails(tmp_path: Path) -> None:
+    waivers = write_waiver(
+        tmp_path / "w.toml", "GHSA-duck-test-0001", "pyyaml", TODAY - datetime.timedelta(1)
+    )
+    with OsvServer([ADVISORY]) as osv:
+        code, result, _ = run_audit(
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
+        )
+    assert code == 1
+    assert result.problem_code == "audit.waiver-expired"
+    assert "GHSA-duck-test-0001" in result.summary and "still matches a finding" in result.summary
+
+
+def test_waiver_for_another_package_does_not_cover_the_finding(tmp_path: Path) -> None:
+    waivers = write_waiver(
+        tmp_path / "w.toml", "GHSA-duck-test-0001", "duckdb", TODAY + datetime.timedelta(30)
+    )
+    with OsvServer([ADVISORY]) as osv:
+        code, result, _ = run_audit(
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
+        )
+    assert code == 1
+    assert result.problem_code == "audit.vulnerable"
+    assert result.details["stale_waivers"] == ["GHSA-duck-test-0001 (duckdb)"]
+
+
+def test_stale_waiver_is_reported(tmp_path: Path) -> None:
+    waivers = write_waiver(
+        tmp_path / "w.toml", "GHSA-gone", "pyyaml", TODAY + datetime.timedelta(9)
+    )
+    with OsvServer() as osv:
+        code, result, _ = run_audit(
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
+        )
+    assert code == 0
+    assert "stale" in result.summary and "GHSA-gone (pyyaml)" in result.summary
+
+
+def test_invalid_waiver_fails(tmp_path: Path) -> None:
+    waivers = tmp_path / "w.toml"
+    waivers.write_text('[[waiver]]\nid = "GHSA-x"\npackage = "pyyaml"\nexpires = 2027-01-01\n')
+    code, result, _ = run_audit(
+        tmp_path, "--osv-url", "http://127.0.0.1:9/v1/query", "--waivers", str(waivers)
+    )
+    assert code == 1
+    assert result.problem_code == "audit.waiver-invalid"
+    assert "reason" in result.summary
+
+
+def test_unreachable_service_fails_closed(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1/query"
+    code, result, stderr = run_audit(
+        tmp_path, *ONE_PYTHON, "--waivers", no_waivers(tmp_path), env={"PIP_AUDIT_OSV_URL": url}
+    )
+    assert code == 1
+    assert result.problem_code == "audit.service-unreachable"
+    assert url in result.summary
+    assert "PIP_AUDIT_OSV_URL" in (result.fix or "") and "--offline" in (result.fix or "")
+    assert "what to do" in stderr
+
+
+def test_offline_is_not_run_not_passed(tmp_path: Path) -> None:
+    code, result, _ = run_audit(tmp_path, "--offline", "--waivers", no_waivers(tmp_path))
+    assert code == 0
+    assert result.status is Status.NOT_RUN
+    assert "not releasable" in result.summary
+    # Unreachable URL + --offline: still NOT RUN, never a pass.
+    url = f"http://127.0.0.1:{free_port()}/v1/query"
+    code, result, _ = run_audit(tmp_path, "--offline", env={"PIP_AUDIT_OSV_URL": url})
+    assert result.status is Status.NOT_RUN
+
+
+def test_offline_with_reachable_osv_url_runs(tmp_path: Path) -> None:
+    with OsvServer([ADVISORY]) as osv:
+        code, result, _ = run_audit(
+            tmp_path,
+            *ONE_PYTHON,
+            "--offline",
+            "--waivers",
+            no_waivers(tmp_path),
+            env={"PIP_AUDIT_OSV_URL": osv.url},
+        )
+    assert code == 1
+    assert result.problem_code == "audit.vulnerable"
