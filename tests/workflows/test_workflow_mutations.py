@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from release_gates import workflow_policy as policy
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+
+from release_gates import workflow_policy as policy
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
@@ -67,113 +68,208 @@ def _set(mapping: Any, key: str, value: Any) -> None:
 
 
 MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
-    "unpin checkout to a tag": (text(f"{CHECKOUT} # v7.0.1", "actions/checkout@v7"),
-                                "pinned-sha"),
+    "unpin checkout to a tag": (text(f"{CHECKOUT} # v7.0.1", "actions/checkout@v7"), "pinned-sha"),
     "pin to an unverified SHA": (text(CHECKOUT, "actions/checkout@" + "a" * 40), "verified-pin"),
     "drop a version comment": (text(f"{CHECKOUT} # v7.0.1", CHECKOUT), "pin-comment"),
-    "wrong version comment": (text(f"{CHECKOUT} # v7.0.1", f"{CHECKOUT} # v6.0.0"),
-                              "pin-comment"),
+    "wrong version comment": (text(f"{CHECKOUT} # v7.0.1", f"{CHECKOUT} # v6.0.0"), "pin-comment"),
     "contents: write at the top": (
         edit(lambda d: _set(d, "permissions", CommentedMap({"contents": "write"}))),
-        "top-permissions"),
+        "top-permissions",
+    ),
     "id-token on build": (
         edit(lambda d: _set(d["jobs"]["build"]["permissions"], "id-token", "write")),
-        "write-permission"),
+        "write-permission",
+    ),
     "id-token on verify-pypi": (
         edit(lambda d: _set(d["jobs"]["verify-pypi"]["permissions"], "id-token", "write")),
-        "write-permission"),
+        "write-permission",
+    ),
     "contents: write on attest": (
         edit(lambda d: _set(d["jobs"]["attest"]["permissions"], "contents", "write")),
-        "write-permission"),
-    "write-all on a job": (edit(lambda d: _set(d["jobs"]["summary"], "permissions", "write-all")),
-                           "job-permissions"),
+        "write-permission",
+    ),
+    "write-all on a job": (
+        edit(lambda d: _set(d["jobs"]["summary"], "permissions", "write-all")),
+        "job-permissions",
+    ),
     "permission without its reason": (
-        text("      id-token: write # keyless Sigstore signing with this workflow's OIDC identity",
-             "      id-token: write"), "permission-comment"),
+        text(
+            "      id-token: write # keyless Sigstore signing with this workflow's OIDC identity",
+            "      id-token: write",
+        ),
+        "permission-comment",
+    ),
     "drop environment from publish-pypi": (
-        edit(lambda d: d["jobs"]["publish-pypi"].pop("environment")), "environment"),
+        edit(lambda d: d["jobs"]["publish-pypi"].pop("environment")),
+        "environment",
+    ),
     "publish-pypi in the testpypi environment": (
         edit(lambda d: _set(d["jobs"]["publish-pypi"]["environment"], "name", "testpypi")),
-        "environment"),
+        "environment",
+    ),
     "drop audit from publish-pypi needs": (
-        edit(lambda d: d["jobs"]["publish-pypi"]["needs"].remove("audit")), "publish-needs"),
+        edit(lambda d: d["jobs"]["publish-pypi"]["needs"].remove("audit")),
+        "publish-needs",
+    ),
     "drop attest from publish-testpypi needs": (
         edit(lambda d: d["jobs"]["publish-testpypi"]["needs"].remove("attest")),
-        "publish-needs"),
-    "publish-pypi on always()": (edit(lambda d: _set(d["jobs"]["publish-pypi"], "if", "always()")),
-                                 "publish-if"),
-    "publish-pypi without a condition": (edit(lambda d: d["jobs"]["publish-pypi"].pop("if")),
-                                         "publish-if"),
+        "publish-needs",
+    ),
+    "publish-pypi on always()": (
+        edit(lambda d: _set(d["jobs"]["publish-pypi"], "if", "always()")),
+        "publish-if",
+    ),
+    "publish-pypi without a condition": (
+        edit(lambda d: d["jobs"]["publish-pypi"].pop("if")),
+        "publish-if",
+    ),
     "dispatch to PyPI without confirm": (
-        text(" && inputs.confirm == inputs.version", ""), "publish-if"),
+        text(" && inputs.confirm == inputs.version", ""),
+        "publish-if",
+    ),
     "publish on a branch push": (
         text("startsWith(github.ref, 'refs/tags/v')", "startsWith(github.ref, 'refs/')", 1),
-        "publish-if"),
+        "publish-if",
+    ),
     "pull_request_target trigger": (
-        edit(lambda d: _set(d["on"], "pull_request_target", None)), "forbidden-trigger"),
+        edit(lambda d: _set(d["on"], "pull_request_target", None)),
+        "forbidden-trigger",
+    ),
     "workflow_run trigger": (
         edit(lambda d: _set(d["on"], "workflow_run", CommentedMap({"workflows": ["ci"]}))),
-        "forbidden-trigger"),
+        "forbidden-trigger",
+    ),
     "setup-python pip cache": (
-        edit(lambda d: _set(step(d, "build", lambda s: "setup-python" in str(s.get("uses")))
-                            ["with"], "cache", "pip")), "no-cache"),
+        edit(
+            lambda d: _set(
+                step(d, "build", lambda s: "setup-python" in str(s.get("uses")))["with"],
+                "cache",
+                "pip",
+            )
+        ),
+        "no-cache",
+    ),
     "persist-credentials true": (
-        edit(lambda d: _set(step(d, "sign", lambda s: "checkout" in str(s.get("uses")))["with"],
-                            "persist-credentials", True)), "persist-credentials"),
+        edit(
+            lambda d: _set(
+                step(d, "sign", lambda s: "checkout" in str(s.get("uses")))["with"],
+                "persist-credentials",
+                True,
+            )
+        ),
+        "persist-credentials",
+    ),
     "persist-credentials dropped": (
-        edit(lambda d: step(d, "build", lambda s: "checkout" in str(s.get("uses")))["with"]
-             .pop("persist-credentials")), "persist-credentials"),
+        edit(
+            lambda d: step(d, "build", lambda s: "checkout" in str(s.get("uses")))["with"].pop(
+                "persist-credentials"
+            )
+        ),
+        "persist-credentials",
+    ),
     "user input expanded inside run": (
-        edit(lambda d: _set(run_step(d, "version", "version"), "run",
-                            "scripts/nox -s version -- --tag ${{ github.event.inputs.version }}")),
-        "run-expression"),
+        edit(
+            lambda d: _set(
+                run_step(d, "version", "version"),
+                "run",
+                "scripts/nox -s version -- --tag ${{ github.event.inputs.version }}",
+            )
+        ),
+        "run-expression",
+    ),
     "failure hidden with || true": (
         edit(lambda d: _set(run_step(d, "audit", "audit"), "run", "scripts/nox -s audit || true")),
-        "run-single-command"),
+        "run-single-command",
+    ),
     "multi-command run": (
-        edit(lambda d: _set(run_step(d, "build", "build"), "run",
-                            "scripts/nox -s build\nscripts/nox -s sbom\n")), "run-single-command"),
+        edit(
+            lambda d: _set(
+                run_step(d, "build", "build"), "run", "scripts/nox -s build\nscripts/nox -s sbom\n"
+            )
+        ),
+        "run-single-command",
+    ),
     "arbitrary tool in run": (
-        edit(lambda d: _set(run_step(d, "build", "build"), "run", "python -m build")), "run-tool"),
+        edit(lambda d: _set(run_step(d, "build", "build"), "run", "python -m build")),
+        "run-tool",
+    ),
     "session that does not exist": (
         edit(lambda d: _set(run_step(d, "build", "build"), "run", "scripts/nox -s deploy")),
-        "unknown-session"),
+        "unknown-session",
+    ),
     "continue-on-error on a gate job": (
-        edit(lambda d: _set(d["jobs"]["audit"], "continue-on-error", True)), "continue-on-error"),
+        edit(lambda d: _set(d["jobs"]["audit"], "continue-on-error", True)),
+        "continue-on-error",
+    ),
     "continue-on-error on a gate step": (
         edit(lambda d: _set(run_step(d, "licenses", "licenses"), "continue-on-error", True)),
-        "continue-on-error"),
+        "continue-on-error",
+    ),
     "upload failure tolerated without a retry": (
-        edit(lambda d: d["jobs"]["publish-pypi"]["steps"].pop()), "continue-on-error"),
+        edit(lambda d: d["jobs"]["publish-pypi"]["steps"].pop()),
+        "continue-on-error",
+    ),
     "no timeout-minutes": (edit(lambda d: d["jobs"]["sbom"].pop("timeout-minutes")), "timeout"),
     "running publish cancelled": (
-        edit(lambda d: _set(d["concurrency"], "cancel-in-progress", True)), "concurrency"),
+        edit(lambda d: _set(d["concurrency"], "cancel-in-progress", True)),
+        "concurrency",
+    ),
     "artifact kept forever": (
-        edit(lambda d: step(d, "build", lambda s: "upload-artifact" in str(s.get("uses")))["with"]
-             .pop("retention-days")), "retention"),
+        edit(
+            lambda d: step(d, "build", lambda s: "upload-artifact" in str(s.get("uses")))[
+                "with"
+            ].pop("retention-days")
+        ),
+        "retention",
+    ),
     "downloaded dists used unchecked": (
         edit(lambda d: d["jobs"]["smoke"]["steps"].remove(run_step(d, "smoke", "verify"))),
-        "checksum-recheck"),
+        "checksum-recheck",
+    ),
     "API token instead of trusted publishing": (
-        edit(lambda d: _set(step(d, "publish-pypi", lambda s: s.get("id") == "upload")["with"],
-                            "password", "${{ secrets.PYPI_API_TOKEN }}")), "trusted-publishing"),
+        edit(
+            lambda d: _set(
+                step(d, "publish-pypi", lambda s: s.get("id") == "upload")["with"],
+                "password",
+                "${{ secrets.PYPI_API_TOKEN }}",
+            )
+        ),
+        "trusted-publishing",
+    ),
     "upload from the build job": (
-        edit(lambda d: d["jobs"]["build"]["steps"].append(CommentedMap({
-            "uses": "pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33"}))),
-        "publish-job"),
+        edit(
+            lambda d: d["jobs"]["build"]["steps"].append(
+                CommentedMap(
+                    {"uses": "pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33"}
+                )
+            )
+        ),
+        "publish-job",
+    ),
     "smoke no longer needs build": (
-        edit(lambda d: d["jobs"]["smoke"]["needs"].remove("build")), "gate-needs"),
+        edit(lambda d: d["jobs"]["smoke"]["needs"].remove("build")),
+        "gate-needs",
+    ),
     "smoke after sbom (order unlike the rehearsal)": (
-        edit(lambda d: d["jobs"]["smoke"]["needs"].append("sbom")), "gate-order"),
+        edit(lambda d: d["jobs"]["smoke"]["needs"].append("sbom")),
+        "gate-order",
+    ),
     "sign job without its verification": (
-        edit(lambda d: d["jobs"]["sign"]["steps"].remove(
-            step(d, "sign", lambda s: "--identity" in str(s.get("run", ""))))), "gate-session"),
+        edit(
+            lambda d: d["jobs"]["sign"]["steps"].remove(
+                step(d, "sign", lambda s: "--identity" in str(s.get("run", "")))
+            )
+        ),
+        "gate-session",
+    ),
     "GitHub release before PyPI is verified": (
         edit(lambda d: d["jobs"]["github-release"]["needs"].remove("verify-pypi")),
-        "release-needs"),
+        "release-needs",
+    ),
     "a job outside the release graph": (
         edit(lambda d: _set(d["jobs"], "deploy-docs", CommentedMap(d["jobs"]["licenses"]))),
-        "unknown-job"),
+        "unknown-job",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from release_gates import pipeline
 from release_gates import workflow_policy as policy
 
@@ -28,8 +29,11 @@ def test_pins_file_matches_the_verified_reference_list() -> None:
     reference = ROOT.parent / "shared" / "reference" / "actions-pins.md"
     if not reference.exists():
         pytest.skip("the verified reference list is not on this machine")
-    rows = re.findall(r"^\| ([\w.-]+/[\w.-]+)[^|]*\| (v[\d.]+) \| ([0-9a-f]{40}) \|",
-                      reference.read_text(encoding="utf-8"), re.MULTILINE)
+    rows = re.findall(
+        r"^\| ([\w.-]+/[\w.-]+)[^|]*\| (v[\d.]+) \| ([0-9a-f]{40}) \|",
+        reference.read_text(encoding="utf-8"),
+        re.MULTILINE,
+    )
     assert {(a, s): v for a, v, s in rows} == policy.load_pins()
 
 
@@ -68,7 +72,11 @@ def test_publish_jobs_are_gated() -> None:
     assert set(PUBLISH.data["on"]) == {"push", "workflow_dispatch"}
     assert PUBLISH.data["on"]["push"] == {"tags": ["v*.*.*"]}
     assert set(PUBLISH.data["on"]["workflow_dispatch"]["inputs"]) == {
-        "version", "channel", "confirm", "dry_run"}
+        "version",
+        "channel",
+        "confirm",
+        "dry_run",
+    }
 
 
 def test_publish_uses_trusted_publishing_with_attestations() -> None:
@@ -84,19 +92,40 @@ def test_matrices_cover_every_python_with_named_jobs() -> None:
     for job in ("test", "smoke"):
         spec = PUBLISH.jobs[job]
         assert spec["strategy"]["fail-fast"] is False
-        assert spec["strategy"]["matrix"]["python"] == ["3.9", "3.10", "3.11", "3.12", "3.13",
-                                                        "3.14"]
+        assert spec["strategy"]["matrix"]["python"] == [
+            "3.9",
+            "3.10",
+            "3.11",
+            "3.12",
+            "3.13",
+            "3.14",
+        ]
         assert "${{ matrix.python }}" in spec["name"]
 
 
 def test_every_nox_session_called_exists() -> None:
     sessions = policy.noxfile_sessions()
-    called = {s for path in WORKFLOWS
-              for names in policy.sessions_by_job(policy.Workflow.load(path)).values()
-              for s in names}
+    called = {
+        s
+        for path in WORKFLOWS
+        for names in policy.sessions_by_job(policy.Workflow.load(path)).values()
+        for s in names
+    }
     assert called <= sessions
-    assert {"version", "licenses", "audit", "build", "smoke", "sbom", "verify", "publish",
-            "sign", "workflow_policy", "pypi_health", "tests"} <= called
+    assert {
+        "version",
+        "licenses",
+        "audit",
+        "build",
+        "smoke",
+        "sbom",
+        "verify",
+        "publish",
+        "sign",
+        "workflow_policy",
+        "pypi_health",
+        "tests",
+    } <= called
 
 
 def test_noxfile_parser_agrees_with_nox() -> None:
@@ -104,8 +133,14 @@ def test_noxfile_parser_agrees_with_nox() -> None:
     nox_python = ROOT / ".venv-nox" / "bin" / "python"
     if not nox_python.exists():
         pytest.skip("scripts/nox has not bootstrapped .venv-nox")
-    listed = subprocess.run([str(nox_python), "-m", "nox", "--list"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, check=True)
+    listed = subprocess.run(
+        [str(nox_python), "-m", "nox", "--list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     names = re.findall(r"^[*-] ([\w-]+?)(?:-\d+\.\d+)? ", listed.stdout, re.MULTILINE)
     assert set(names) == policy.noxfile_sessions()
 
@@ -135,7 +170,7 @@ def test_release_graph_matches_the_rehearsal() -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        'scripts/nox -s verify -- --checksums-only dist',
+        "scripts/nox -s verify -- --checksums-only dist",
         'scripts/nox --extra-python "$PYTHON" -s "tests-$PYTHON"',
         'gh release create "$TAG" --notes-file notes.md dist/x',
         "sha256sum --check --strict ../checksums/SHA256SUMS",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from collections.abc import Callable
 
 GITHUB = Path(__file__).resolve().parents[2] / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
@@ -26,29 +26,36 @@ def test_workflows_exist() -> None:
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_schema(workflow: Path, tool: Tool) -> None:
-    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                 str(workflow))
+    result = run(
+        tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_dependabot_schema(tool: Tool) -> None:
-    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot",
-                 str(GITHUB / "dependabot.yml"))
+    result = run(
+        tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.dependabot",
+        str(GITHUB / "dependabot.yml"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_schema_rejects_a_broken_workflow(tmp_path: Path, tool: Tool) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    permissions: {id-token: sudo}\n"
-                      "    steps: [{run: echo}]\n", encoding="utf-8")
-    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                 str(broken))
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    permissions: {id-token: sudo}\n    steps: [{run: echo}]\n",
+        encoding="utf-8",
+    )
+    result = run(
+        tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(broken)
+    )
     assert result.returncode != 0
 
 
 def zizmor_findings(tool: Tool, path: Path) -> list[dict[str, object]]:
-    result = run(tool("zizmor"), "--offline", "--persona", "auditor", "--format", "json",
-                 str(path))
+    result = run(tool("zizmor"), "--offline", "--persona", "auditor", "--format", "json", str(path))
     findings = json.loads(result.stdout)
     assert isinstance(findings, list), result.stderr
     return findings
@@ -56,8 +63,7 @@ def zizmor_findings(tool: Tool, path: Path) -> list[dict[str, object]]:
 
 def test_zizmor_auditor_finds_nothing(tool: Tool) -> None:
     findings = zizmor_findings(tool, GITHUB)
-    assert findings == [], [(f["ident"], f["locations"][0]["symbolic"]["key"])
-                            for f in findings]
+    assert findings == [], [(f["ident"], f["locations"][0]["symbolic"]["key"]) for f in findings]
 
 
 def test_zizmor_audits_every_workflow_and_dependabot(tool: Tool) -> None:

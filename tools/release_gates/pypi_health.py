@@ -97,11 +97,14 @@ def fetch(url: str, accept: str = "*/*", timeout: float = 30.0) -> bytes:
     """GET ``url``; any error is a :data:`UNREADABLE` failure."""
     if not url.startswith(("https://", "http://")):
         raise GateFailure(UNREADABLE, url=url, error="only http(s) URLs are read")
-    request = urllib.request.Request(url, headers={"Accept": accept})
+    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310 - checked above
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             body: bytes = response.read()
             return body
+    except urllib.error.HTTPError as error:
+        error.close()  # it holds the response's socket
+        raise GateFailure(UNREADABLE, url=url, error=error) from error
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise GateFailure(UNREADABLE, url=url, error=error) from error
 
@@ -146,8 +149,7 @@ def check_provenance(file: dict[str, Any], repository: str, workflow: str) -> li
     expected = f"GitHub {repository} {workflow}"
     findings = []
     for publisher in publishers:
-        seen = (f"{publisher.get('kind')} {publisher.get('repository')} "
-                f"{publisher.get('workflow')}")  # fmt: skip
+        seen = f"{publisher.get('kind')} {publisher.get('repository')} {publisher.get('workflow')}"
         if seen != expected:
             findings.append(
                 Finding(WRONG_PUBLISHER, {"file": name, "publisher": seen, "expected": expected})
@@ -156,9 +158,12 @@ def check_provenance(file: dict[str, Any], repository: str, workflow: str) -> li
 
 
 def check_version(
-    version: str, files: list[dict[str, Any]], sums: dict[str, str], repository: str,
+    version: str,
+    files: list[dict[str, Any]],
+    sums: dict[str, str],
+    repository: str,
     workflow: str,
-) -> list[Finding]:  # fmt: skip
+) -> list[Finding]:
     """Every finding for the files of one version."""
     findings: list[Finding] = []
     served = {str(f["filename"]): f for f in files}
@@ -170,8 +175,10 @@ def check_version(
             continue
         if digest != expected:
             findings.append(
-                Finding(HASH_MISMATCH, {"file": name, "served": digest or "(none)",
-                                        "expected": expected})  # fmt: skip
+                Finding(
+                    HASH_MISMATCH,
+                    {"file": name, "served": digest or "(none)", "expected": expected},
+                )
             )
         if file.get("yanked"):
             reason = file["yanked"] if isinstance(file["yanked"], str) else "no reason given"
@@ -208,7 +215,9 @@ def check(args: argparse.Namespace) -> GateResult:
         files = [f for f in page["files"] if isinstance(f, dict)]
         listed = [str(v) for v in page.get("versions", [])]
     except (ValueError, KeyError, TypeError) as error:
-        raise GateFailure(UNREADABLE, url=index_url, error=f"not a PEP 691 page: {error}") from error
+        raise GateFailure(
+            UNREADABLE, url=index_url, error=f"not a PEP 691 page: {error}"
+        ) from error
     versions = args.version or listed
     if not versions:
         raise GateFailure(NOTHING_RELEASED, project=args.project)
@@ -228,15 +237,14 @@ def check(args: argparse.Namespace) -> GateResult:
         for finding in findings:
             print(f"{GATE}: {finding}", file=sys.stderr)
         first = findings[0]
-        raise GateFailure(
-            first.problem, **first.values, findings=[str(f) for f in findings]
-        )
+        raise GateFailure(first.problem, **first.values, findings=[str(f) for f in findings])
     checked = sum(len(v) for v in by_version.values())
     return GateResult(
-        GATE, Status.PASSED,
+        GATE,
+        Status.PASSED,
         f"{checked} files of {len(by_version)} versions match their releases and are attested",
         details={"versions": sorted(by_version), "files": checked},
-    )  # fmt: skip
+    )
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -244,8 +252,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m release_gates.pypi_health")
     parser.add_argument("--project", default="duckalog")
     parser.add_argument("--index-url", default="https://pypi.org/simple/")
-    parser.add_argument("--release-url", default=DEFAULT_RELEASE_URL,
-                        help="SHA256SUMS URL template with {repository} and {version}")  # fmt: skip
+    parser.add_argument(
+        "--release-url",
+        default=DEFAULT_RELEASE_URL,
+        help="SHA256SUMS URL template with {repository} and {version}",
+    )
     parser.add_argument("--repository", help="OWNER/REPO (default: pyproject.toml)")
     parser.add_argument("--workflow", help="publishing workflow file (default: pyproject.toml)")
     parser.add_argument("--version", action="append", help="check only this version")

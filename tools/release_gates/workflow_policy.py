@@ -192,9 +192,7 @@ def check_pins(workflow: Workflow, pins: Mapping[tuple[str, str], str]) -> list[
                 Violation("verified-pin", where, f"{ref} is not in security/action-pins.yml")
             )
         elif comment.split()[:1] != [version]:
-            found.append(
-                Violation("pin-comment", where, f"{ref} needs the comment '# {version}'")
-            )
+            found.append(Violation("pin-comment", where, f"{ref} needs the comment '# {version}'"))
     return found
 
 
@@ -214,8 +212,11 @@ def check_permissions(workflow: Workflow) -> list[Violation]:
         permissions = job.get("permissions")
         if not isinstance(permissions, dict):
             found.append(
-                Violation("job-permissions", where, f"needs an explicit permissions map, "
-                          f"not {permissions!r}")  # fmt: skip
+                Violation(
+                    "job-permissions",
+                    where,
+                    f"needs an explicit permissions map, not {permissions!r}",
+                )
             )
             continue
         for scope, level in permissions.items():
@@ -244,8 +245,11 @@ def check_permission_comments(workflow: Workflow) -> list[Violation]:
                 break
             if "#" not in entry:
                 found.append(
-                    Violation("permission-comment", f"{workflow.name}:{index + 1}",
-                              f"'{entry.strip()}' has no comment saying why")  # fmt: skip
+                    Violation(
+                        "permission-comment",
+                        f"{workflow.name}:{index + 1}",
+                        f"'{entry.strip()}' has no comment saying why",
+                    )
                 )
     return found
 
@@ -296,7 +300,9 @@ def check_steps(workflow: Workflow) -> list[Violation]:
         action = _action(uses) if uses else ""
         with_ = step.get("with") or {}
         if action == "actions/checkout" and with_.get("persist-credentials") is not False:
-            found.append(Violation("persist-credentials", where, "needs persist-credentials: false"))
+            found.append(
+                Violation("persist-credentials", where, "needs persist-credentials: false")
+            )
         if action == "actions/cache" or (action == "actions/setup-python" and "cache" in with_):
             found.append(Violation("no-cache", where, "caches can be poisoned; none allowed"))
         if action == "actions/upload-artifact" and "retention-days" not in with_:
@@ -417,21 +423,30 @@ def check_checksum_rechecks(workflow: Workflow) -> list[Violation]:
             continue
         steps = [s for s in job.get("steps") or [] if isinstance(s, dict)]
         downloads = [
-            i for i, s in enumerate(steps)
+            i
+            for i, s in enumerate(steps)
             if _action(str(s.get("uses") or "")) == "actions/download-artifact"
             and (s.get("with") or {}).get("name") == "dist"
-        ]  # fmt: skip
+        ]
         if not downloads:
             continue
         first_use = next(
-            (i for i, s in enumerate(steps) if i > downloads[0] and "download" not in str(
-                s.get("uses", "")) and not _is_checksum_check(s)),  # fmt: skip
+            (
+                i
+                for i, s in enumerate(steps)
+                if i > downloads[0]
+                and "download" not in str(s.get("uses", ""))
+                and not _is_checksum_check(s)
+            ),
             len(steps),
         )
         if not any(_is_checksum_check(s) for s in steps[downloads[0] : first_use]):
             found.append(
-                Violation("checksum-recheck", _where(workflow, job_id),
-                          "re-check SHA256SUMS right after downloading the dists")  # fmt: skip
+                Violation(
+                    "checksum-recheck",
+                    _where(workflow, job_id),
+                    "re-check SHA256SUMS right after downloading the dists",
+                )
             )
     return found
 
@@ -488,9 +503,11 @@ def check_release_graph(workflow: Workflow) -> list[Violation]:
         later = set(order[position + 1 :])
         if _ancestors(jobs, job_id) & later:
             found.append(
-                Violation("gate-order", _where(workflow, job_id),
-                          f"runs after {sorted(_ancestors(jobs, job_id) & later)}, "
-                          "unlike the rehearsal")  # fmt: skip
+                Violation(
+                    "gate-order",
+                    _where(workflow, job_id),
+                    f"runs after {sorted(_ancestors(jobs, job_id) & later)}, unlike the rehearsal",
+                )
             )
     return found
 
@@ -525,8 +542,11 @@ def check_publish_jobs(workflow: Workflow) -> list[Violation]:
     release = jobs.get("github-release", {})
     if not {"publish-pypi", "verify-pypi"} <= _needs(release):
         found.append(
-            Violation("release-needs", _where(workflow, "github-release"),
-                      "must need publish-pypi and verify-pypi")  # fmt: skip
+            Violation(
+                "release-needs",
+                _where(workflow, "github-release"),
+                "must need publish-pypi and verify-pypi",
+            )
         )
     for job_id, _, step in workflow.steps():
         if "secrets." in repr(step):

@@ -116,8 +116,9 @@ def render_summary(
     failed = sorted(job for job, info in needs.items() if info.get("result") == "failure")
     lines = [f"# duckalog {_escape(version or '?')}", ""]
     lines += ["| job | result |", "|---|---|"]
-    lines += [f"| {_escape(job)} | {_escape(str(info.get('result')))} |"
-              for job, info in needs.items()]  # fmt: skip
+    lines += [
+        f"| {_escape(job)} | {_escape(str(info.get('result')))} |" for job, info in needs.items()
+    ]
     lines.append("")
     if failed:
         lines.append("## What failed and what to do")
@@ -125,18 +126,19 @@ def render_summary(
             gate = job.split(" ")[0]
             result = results.get(gate)
             if result is not None and result.status is Status.FAILED:
-                lines.append(f"- **{_escape(job)}** [{_escape(result.problem_code or '')}]: "
-                             f"{_escape(result.summary)} What to do: {_escape(result.fix or '')}")  # fmt: skip
+                lines.append(
+                    f"- **{_escape(job)}** [{_escape(result.problem_code or '')}]: "
+                    f"{_escape(result.summary)} What to do: {_escape(result.fix or '')}"
+                )
             else:
-                advice = JOB_ADVICE.get(job, f"Open the `{job}` job log; re-run it locally with "
-                                        f"`scripts/nox -s {job}`.")  # fmt: skip
+                advice = JOB_ADVICE.get(
+                    job, f"Open the `{job}` job log; re-run it locally with `scripts/nox -s {job}`."
+                )
                 lines.append(f"- **{_escape(job)}**: {_escape(advice)}")
         return "\n".join(lines) + "\n", failed
     lines += ["## Files (sha256)", "", "| file | sha256 |", "|---|---|"]
     lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums]
-    identity = (
-        f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
-    )
+    identity = f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
     lines += [
         "",
         "## Verify what you install",
@@ -182,9 +184,12 @@ def summary(args: argparse.Namespace) -> GateResult:
         raise GateFailure(BAD_NEEDS, needs_env=args.needs_env, error=error) from error
     repository = os.environ.get("GITHUB_REPOSITORY", "duckalog/duckalog")
     text, failed = render_summary(
-        needs, load_results(args.results), read_sums(args.dist / "SHA256SUMS"),
-        args.version, repository,
-    )  # fmt: skip
+        needs,
+        load_results(args.results),
+        read_sums(args.dist / "SHA256SUMS"),
+        args.version,
+        repository,
+    )
     _write(text)
     if failed:
         raise GateFailure(RELEASE_FAILED, failed=", ".join(failed))

@@ -1,0 +1,221 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""pypi_health against a loopback stand-in for PyPI's JSON simple API and GitHub releases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from release_gates import pypi_health
+from release_gates.result import GateResult, Status
+
+REPOSITORY = "duckalog/duckalog"
+WHEEL = "duckalog-1.0.0-py3-none-any.whl"
+SDIST = "duckalog-1.0.0.tar.gz"
+
+
+class Site:
+    """Routes served by the loopback server: path -> (status, body)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes]] = {}
+        self.base = ""
+
+    def json(self, path: str, data: Any, status: int = 200) -> None:
+        self.routes[path] = (status, json.dumps(data).encode())
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    served = Site()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, body = served.routes.get(self.path, (404, b"not found"))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 5
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    served.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield served
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def digest(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def provenance(repository: str = REPOSITORY, workflow: str = "publish.yml") -> dict[str, Any]:
+    return {
+        "version": 1,
+        "attestation_bundles": [
+            {
+                "publisher": {
+                    "kind": "GitHub",
+                    "repository": repository,
+                    "workflow": workflow,
+                    "environment": "pypi",
+                },
+                "attestations": [{"version": 1}],
+            }
+        ],
+    }
+
+
+def released(site: Site, **overrides: Any) -> list[dict[str, Any]]:
+    """A healthy release 1.0.0: index page, SHA256SUMS and provenance of both files."""
+    files = []
+    for name in (WHEEL, SDIST):
+        entry = {
+            "filename": name,
+            "url": f"{site.base}/files/{name}",
+            "hashes": {"sha256": digest(name)},
+            "yanked": False,
+            "provenance": f"{site.base}/integrity/duckalog/1.0.0/{name}/provenance",
+        }
+        entry.update(overrides.get(name, {}))
+        files.append(entry)
+        site.json(f"/integrity/duckalog/1.0.0/{name}/provenance", provenance())
+    site.json(
+        "/simple/duckalog/",
+        {"meta": {"api-version": "1.1"}, "name": "duckalog", "versions": ["1.0.0"], "files": files},
+    )
+    sums = "".join(f"{digest(n)}  {n}\n" for n in (WHEEL, SDIST)).encode()
+    site.routes[f"/{REPOSITORY}/releases/download/v1.0.0/SHA256SUMS"] = (200, sums)
+    return files
+
+
+def check(site: Site, *extra: str) -> GateResult:
+    args = pypi_health.parse_args(
+        [
+            "--index-url",
+            f"{site.base}/simple/",
+            "--release-url",
+            site.base + "/{repository}/releases/download/v{version}/SHA256SUMS",
+            "--repository",
+            REPOSITORY,
+            "--workflow",
+            "publish.yml",
+            *extra,
+        ]
+    )
+    try:
+        return pypi_health.check(args)
+    except pypi_health.GateFailure as failure:
+        return GateResult(
+            "pypi_health",
+            Status.FAILED,
+            failure.message,
+            problem_code=failure.problem.code,
+            details=failure.values,
+        )
+
+
+def test_healthy_release_passes(site: Site) -> None:
+    released(site)
+    result = check(site)
+    assert result.status is Status.PASSED, result.summary
+    assert result.details == {"versions": ["1.0.0"], "files": 2}
+
+
+def test_unknown_file_fails(site: Site) -> None:
+    files = released(site)
+    extra = dict(files[0], filename="duckalog-1.0.0-py3-none-manylinux_2_17_x86_64.whl")
+    page = {"versions": ["1.0.0"], "files": [*files, extra]}
+    site.json("/simple/duckalog/", page)
+    result = check(site)
+    assert result.problem_code == "pypi_health.unknown-file"
+    assert "manylinux" in result.summary
+
+
+def test_other_bytes_fail(site: Site) -> None:
+    released(site, **{WHEEL: {"hashes": {"sha256": "0" * 64}}})
+    result = check(site)
+    assert result.problem_code == "pypi_health.hash-mismatch"
+    assert digest(WHEEL) in result.summary
+
+
+def test_yank_fails(site: Site) -> None:
+    released(site, **{SDIST: {"yanked": "broken metadata"}})
+    result = check(site)
+    assert result.problem_code == "pypi_health.yanked"
+    assert "broken metadata" in result.summary
+
+
+def test_missing_attestation_fails(site: Site) -> None:
+    released(site, **{WHEEL: {"provenance": None}})
+    result = check(site)
+    assert result.problem_code == "pypi_health.no-attestation"
+    assert WHEEL in result.summary
+
+
+def test_attestation_from_another_repository_fails(site: Site) -> None:
+    released(site)
+    site.json(f"/integrity/duckalog/1.0.0/{SDIST}/provenance", provenance("evil/fork"))
+    result = check(site)
+    assert result.problem_code == "pypi_health.wrong-publisher"
+    assert "evil/fork" in result.summary
+
+
+def test_file_missing_from_index_fails(site: Site) -> None:
+    files = released(site)
+    site.json("/simple/duckalog/", {"versions": ["1.0.0"], "files": files[:1]})
+    result = check(site)
+    assert result.problem_code == "pypi_health.missing-file"
+    assert SDIST in result.summary
+
+
+def test_every_finding_is_reported(site: Site) -> None:
+    released(site, **{WHEEL: {"yanked": True}, SDIST: {"provenance": None}})
+    result = check(site)
+    codes = {line.split("]")[0].strip("[") for line in result.details["findings"]}
+    assert codes == {"pypi_health.yanked", "pypi_health.no-attestation"}
+
+
+def test_release_without_sha256sums_fails_closed(site: Site) -> None:
+    released(site)
+    del site.routes[f"/{REPOSITORY}/releases/download/v1.0.0/SHA256SUMS"]
+    result = check(site)
+    assert result.problem_code == "pypi_health.unreadable"
+    assert "SHA256SUMS" in result.summary
+
+
+def test_unreachable_index_fails_closed(site: Site) -> None:
+    released(site)
+    result = check(site, "--index-url", "http://127.0.0.1:9/simple/")
+    assert result.problem_code == "pypi_health.unreadable"
+
+
+def test_only_requested_versions_are_checked(site: Site) -> None:
+    files = released(site)
+    old = dict(files[0], filename="duckalog-0.9.0-py3-none-any.whl", provenance=None)
+    site.json("/simple/duckalog/", {"versions": ["0.9.0", "1.0.0"], "files": [*files, old]})
+    assert check(site, "--version", "1.0.0").status is Status.PASSED
+    assert check(site).problem_code == "pypi_health.unreadable"  # 0.9.0 has no release here
+
+
+def test_config_comes_from_pyproject() -> None:
+    assert pypi_health.release_config(Path(__file__).resolve().parents[2]) == (
+        REPOSITORY,
+        "publish.yml",
+    )

@@ -1,0 +1,131 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""publish.yml's release notes and job summary (python -m release_gates.workflow_report)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from release_gates.result import GateResult, Status, write_result
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def report(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    full_env.pop("RELEASE_GATES_RESULTS", None)
+    full_env.update(env or {}, PYTHONPATH=str(ROOT / "tools"))
+    return subprocess.run(
+        [sys.executable, "-m", "release_gates.workflow_report", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_notes_are_the_changelog_section(tmp_path: Path) -> None:
+    changelog = tmp_path / "CHANGELOG.md"
+    changelog.write_text(
+        "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-11-25\n\n"
+        "### Fixed\n\n- a bug\n\n## [1.1.0] - 2026-10-01\n\n- older\n\n"
+        "[1.2.0]: https://example.invalid\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "notes.md"
+    result = report(
+        "notes", "--version", "1.2.0", "--output", str(out), "--changelog", str(changelog)
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "### Fixed\n\n- a bug\n"
+
+
+def test_notes_for_the_real_changelog(tmp_path: Path) -> None:
+    out = tmp_path / "notes.md"
+    assert report("notes", "--version", "0.1.0", "--output", str(out)).returncode == 0
+    assert "### Added" in out.read_text(encoding="utf-8")
+
+
+def test_notes_without_a_section_fail(tmp_path: Path) -> None:
+    result = report("notes", "--version", "9.9.9", "--output", str(tmp_path / "n.md"))
+    assert result.returncode == 1
+    assert "workflow_report.no-changelog-section" in result.stderr
+    assert not (tmp_path / "n.md").exists()
+
+
+def test_failure_summary_names_the_gate_and_the_fix(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    write_result(
+        GateResult(
+            "audit",
+            Status.FAILED,
+            "GHSA-xxxx in pyyaml 6.0.1 <b>",
+            problem_code="audit.vulnerable",
+            fix="Upgrade pyyaml.",
+        ),
+        results,
+    )
+    needs = {
+        "version": {"result": "success"},
+        "audit": {"result": "failure"},
+        "sign": {"result": "failure"},
+        "publish-pypi": {"result": "skipped"},
+    }
+    summary = tmp_path / "summary.md"
+    result = report(
+        "summary",
+        "--results",
+        str(results),
+        "--dist",
+        str(tmp_path),
+        "--version",
+        "1.0.0",
+        env={"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    assert result.returncode == 1
+    text = summary.read_text(encoding="utf-8")
+    assert (
+        "[audit.vulnerable]: GHSA-xxxx in pyyaml 6.0.1 &lt;b&gt; What to do: Upgrade pyyaml."
+        in text
+    )
+    assert "**sign**: Sigstore signing" in text
+    assert "<b>" not in text
+
+
+def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> None:
+    (tmp_path / "SHA256SUMS").write_text(f"{'a' * 64}  duckalog-1.0.0.tar.gz\n", encoding="utf-8")
+    needs = {"version": {"result": "success"}, "publish-pypi": {"result": "success"}}
+    summary = tmp_path / "summary.md"
+    result = report(
+        "summary",
+        "--results",
+        str(tmp_path / "none"),
+        "--dist",
+        str(tmp_path),
+        "--version",
+        "1.0.0",
+        env={
+            "NEEDS": json.dumps(needs),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_REPOSITORY": "duckalog/duckalog",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert f"| duckalog-1.0.0.tar.gz | `{'a' * 64}` |" in text
+    assert (
+        "--cert-identity https://github.com/duckalog/duckalog/.github/workflows/"
+        "publish.yml@refs/tags/v1.0.0"
+    ) in text
+    assert "gh attestation verify FILE --repo duckalog/duckalog" in text
+
+
+def test_summary_without_needs_fails_closed(tmp_path: Path) -> None:
+    result = report("summary", "--results", str(tmp_path), env={"NEEDS": "not json"})
+    assert result.returncode == 1
+    assert "workflow_report.bad-needs" in result.stderr
