@@ -168,3 +168,8 @@ def relative_links(page: Page) -> list[str]:
         elif target and not _EXTERNAL.match(target):
             targets.append(target)
     return targets
+
+
+def parse_text(text: str) -> list[Token]:
+    """Tokens of a markdown string (for tests of the checkers themselves)."""
+    return _MD.parse(text)
