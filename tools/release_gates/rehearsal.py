@@ -178,7 +178,7 @@ def decide(
         problem, reported = f"wrote a result for another gate ({reported.gate!r})", None
     reason: str | None = None
     if exit_code is None:
-        reason = "timed out and was stopped"
+        reason = problem or "timed out and was stopped"
     elif leftovers:
         reason = "left processes running after it exited (they were killed)"
     elif reported is None:
@@ -369,7 +369,8 @@ class Rehearsal:
                 states = ", ".join(f"{b} {self.done[b].status.value}" for b in blockers)
                 self._finish(GateResult(name, Status.SKIPPED, f"not run because {states}"))
             elif why_not:
-                self._finish(GateResult(name, Status.NOT_RUN, f"{name} {why_not}"))
+                summary = f"{name} {why_not}; not releasable until it runs and passes"
+                self._finish(GateResult(name, Status.NOT_RUN, summary))
             elif len(self.running) < max(1, self.plan.jobs):
                 self._launch(step, spec)
 
@@ -381,7 +382,7 @@ class Rehearsal:
         env = {**self.plan.env, RESULTS_ENV: str(self.raw_dir)}
         services = contextlib.ExitStack()
         started = time.monotonic()
-        self.say(f"==> {name}: started")
+        self.say(f"==> {name}: started" + (f" with {' '.join(args)}" if args else ""))
         try:
             if spec.service is not None:
                 workdir = self.plan.results_dir / "services" / name
@@ -431,7 +432,7 @@ class Rehearsal:
             del self.running[name]
             reported, problem = read_reported(self.raw_dir / f"{name}.json")
             if exit_code is None:
-                problem = f"timed out after {self.plan.timeout_s:.0f} s"
+                problem = f"timed out after {self.plan.timeout_s:g} s and was stopped"
             tail = output_tail(running.log_path)
             self._finish(
                 decide(
@@ -487,7 +488,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--results", type=Path, default=ROOT / "build" / "release-gates", help="gate results"
     )
-    parser.add_argument("--jobs", type=int, default=1, help="gates run at the same time")
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="independent gates run at the same time (default 2)"
+    )
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per gate"
     )
