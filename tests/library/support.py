@@ -1,0 +1,74 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Helpers shared by the library tests: run the installed ``duckalog``, inspect catalogs."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Optional
+
+import duckdb
+
+BIN = Path(sys.executable).parent
+DUCKALOG = str(BIN / ("duckalog.exe" if os.name == "nt" else "duckalog"))
+
+
+@dataclasses.dataclass
+class Run:
+    """Result of one ``duckalog`` invocation."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: Path, env: Optional[Dict[str, str]] = None) -> Run:
+    """Run the installed console script in a subprocess."""
+    environ = dict(os.environ)
+    environ.update(env or {})
+    done = subprocess.run(
+        [DUCKALOG, *args], cwd=cwd, env=environ, capture_output=True, text=True, timeout=120
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def write_parquet(path: Path, rows: int = 3) -> Path:
+    """A small parquet file with columns id, label, amount."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            "COPY (SELECT i AS id, 'row ' || i AS label, i * 1.5 AS amount FROM range(?) t(i))"
+            f" TO '{path.as_posix()}' (FORMAT parquet)",
+            [rows],
+        )
+    finally:
+        connection.close()
+    return path
+
+
+def views_in(database: Path) -> Dict[str, str]:
+    """``{"schema.view": sql}`` of the user views in a catalog file."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = connection.execute(
+            "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()
+    finally:
+        connection.close()
+    return {f"{schema}.{name}": sql for schema, name, sql in rows}
+
+
+def digest(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def listing(folder: Path) -> list[str]:
+    """Every file and folder below ``folder``, relative, sorted."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
