@@ -396,6 +396,7 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
         **os.environ,
         "FAKE_GATES": json.dumps({"licenses": "hang"}),
         "FAKE_MARKS": str(tmp_path / "marks"),
+        "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[1]),
     }
     script = INTERRUPTED
     if signum == signal.SIGTERM:
