@@ -1,0 +1,273 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Gate ``verify``: Sigstore bundles checked offline, and ``SHA256SUMS``.
+
+    python -m release_gates.verify FILE... --identity IDENTITY [--issuer URL]
+    python -m release_gates.verify FILE... --release-identity vX.Y.Z
+    python -m release_gates.verify --checksums-only DIR
+
+Each FILE must have its bundle beside it (``FILE.sigstore.json``, or the older
+``FILE.sigstore``); a missing bundle fails. ``sigstore verify identity --offline``
+checks it with the trust root shipped in the sigstore package, so no network is
+needed. ``--release-identity`` builds Duckalog's own signer identity,
+``https://github.com/OWNER/REPO/WORKFLOW@refs/tags/vX.Y.Z``, from
+``[tool.duckalog-release]`` in pyproject.toml. When a ``SHA256SUMS`` lies beside
+the files it must match them and list every FILE.
+
+``--checksums-only`` is what the local rehearsal can check: signatures are made
+only by the GitHub workflow (Sigstore's services and an OIDC token), and nothing
+here fakes one. Its summary says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from release_gates import checksums
+from release_gates.problems import GateFailure, Problem
+from release_gates.result import GateResult, Status, run_gate
+from release_gates.tomlfile import load_toml
+
+GATE = "verify"
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
+BUNDLE_SUFFIXES = (".sigstore.json", ".sigstore")
+SIGSTORE_TIMEOUT_S = 120
+
+NOTHING_TO_VERIFY = Problem(
+    "verify.nothing-to-verify",
+    "no files given",
+    "Pass the release files (`nox -s verify -- dist/*.whl dist/*.tar.gz --identity ...`) "
+    "or `--checksums-only DIR`.",
+)
+NO_IDENTITY = Problem(
+    "verify.no-identity",
+    "no signer identity given",
+    "Pass --identity (the certificate's SAN) or --release-identity vX.Y.Z for a Duckalog release.",
+)
+BAD_TAG = Problem(
+    "verify.bad-tag",
+    "{tag!r} is not a release tag like v1.2.3",
+    "Pass the tag the release was built from, e.g. --release-identity v0.1.0.",
+)
+BAD_RELEASE_CONFIG = Problem(
+    "verify.bad-release-config",
+    "cannot build the release identity from {pyproject}: {error}",
+    "pyproject.toml needs [tool.duckalog-release] with `repository` (OWNER/REPO) and `workflow`.",
+)
+FILE_MISSING = Problem(
+    "verify.file-missing",
+    "{file} does not exist",
+    "Download the release file next to its bundle, or fix the path.",
+)
+BUNDLE_MISSING = Problem(
+    "verify.bundle-missing",
+    "{file} has no Sigstore bundle (looked for {candidates})",
+    "Download the file's .sigstore.json from the GitHub release into the same directory. "
+    "An unsigned file is never accepted.",
+)
+SIGSTORE_MISSING = Problem(
+    "verify.sigstore-missing",
+    "the sigstore package is not installed in this environment ({python})",
+    "Run the gate through `scripts/nox -s verify`, which installs security/verify.txt.",
+)
+SIGNATURE_INVALID = Problem(
+    "verify.signature-invalid",
+    "{file}: Sigstore verification failed for identity {identity} (issuer {issuer}): {output}",
+    "Do not install or publish this file: it changed after signing or was signed by another "
+    "identity. Check that the identity names the right repository, workflow and tag.",
+)
+CHECKSUMS_FAILED = Problem(
+    "verify.checksums-failed",
+    "{path} does not match the files: {problems}",
+    "A file changed after SHA256SUMS was written, or a file is missing: do not release or "
+    "install it. Rebuild (`scripts/nox -s build`) or download the release again.",
+)
+NOT_IN_CHECKSUMS = Problem(
+    "verify.not-in-checksums",
+    "{file} is not listed in {path}",
+    "Verify only files of the release, or rebuild so SHA256SUMS lists every dist.",
+)
+
+
+def release_identity(tag: str, pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """Duckalog's signer identity for ``tag``, from ``[tool.duckalog-release]``."""
+    if not re.fullmatch(r"v\d+(\.\d+)*([a-z0-9.+-]*)", tag):
+        raise GateFailure(BAD_TAG, tag=tag)
+    try:
+        config = load_toml(pyproject)["tool"]["duckalog-release"]
+        repository, workflow = str(config["repository"]), str(config["workflow"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise GateFailure(BAD_RELEASE_CONFIG, pyproject=pyproject, error=repr(error)) from error
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        raise GateFailure(
+            BAD_RELEASE_CONFIG, pyproject=pyproject, error=f"repository={repository!r}"
+        )
+    return f"https://github.com/{repository}/{workflow.lstrip('/')}@refs/tags/{tag}"
+
+
+def release_issuer(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """The OIDC issuer configured for releases (GitHub Actions' by default)."""
+    try:
+        issuer = load_toml(pyproject)["tool"]["duckalog-release"].get("oidc-issuer")
+    except (OSError, ValueError, KeyError, TypeError):
+        issuer = None
+    return str(issuer or DEFAULT_ISSUER)
+
+
+def find_bundle(file: Path) -> Path:
+    """``FILE.sigstore.json``, else ``FILE.sigstore``; fails if neither exists."""
+    candidates = [file.with_name(file.name + suffix) for suffix in BUNDLE_SUFFIXES]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise GateFailure(BUNDLE_MISSING, file=file, candidates=", ".join(c.name for c in candidates))
+
+
+def verify_signature(file: Path, identity: str, issuer: str) -> Path:
+    """Run ``sigstore verify identity --offline`` on ``file``; return the bundle used."""
+    if not file.is_file():
+        raise GateFailure(FILE_MISSING, file=file)
+    bundle = find_bundle(file)
+    command = [
+        sys.executable, "-m", "sigstore", "verify", "identity", "--offline",
+        "--bundle", str(bundle), "--cert-identity", identity, "--cert-oidc-issuer", issuer,
+        str(file),
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=SIGSTORE_TIMEOUT_S,
+            check=False,
+            # Plain, wide output: the failure message is quoted in the gate's result.
+            env={**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"},
+        )
+        code, output = done.returncode, (done.stdout + done.stderr).strip()
+    except subprocess.TimeoutExpired:
+        code, output = -1, f"sigstore did not finish within {SIGSTORE_TIMEOUT_S} s"
+    # Accept only an explicit OK for this file: an exit code 0 alone could come from anything.
+    if code != 0 or f"OK: {file}" not in output:
+        raise GateFailure(
+            SIGNATURE_INVALID, file=file, identity=identity, issuer=issuer, output=output[-1500:]
+        )
+    return bundle
+
+
+def check_sums_beside(files: Sequence[Path]) -> list[str]:
+    """Check the ``SHA256SUMS`` of each directory holding ``files``; return the ones checked."""
+    checked = []
+    for directory in sorted({file.parent for file in files}):
+        sums = directory / checksums.SUMS_NAME
+        if not sums.exists():
+            continue
+        check_sums_file(sums)
+        listed, _ = checksums.read_sha256sums(sums)
+        for file in files:
+            if file.parent == directory and file.name != sums.name and file.name not in listed:
+                raise GateFailure(NOT_IN_CHECKSUMS, file=file, path=sums)
+        checked.append(str(sums))
+    return checked
+
+
+def check_sums_file(sums: Path) -> dict[str, str]:
+    """Fail unless ``sums`` parses and every file it lists (and every dist beside it) matches."""
+    problems = checksums.verify_sha256sums(sums)
+    if problems:
+        raise GateFailure(CHECKSUMS_FAILED, path=sums, problems="; ".join(map(str, problems)))
+    listed, _ = checksums.read_sha256sums(sums)
+    return listed
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to verify, parsed from the command line."""
+
+    files: tuple[Path, ...]
+    identity: str | None
+    issuer: str
+    checksums_dir: Path | None
+
+
+def verify(request: Request) -> GateResult:
+    """Verify signatures (or only checksums) as requested."""
+    if request.checksums_dir is not None:
+        listed = check_sums_file(request.checksums_dir / checksums.SUMS_NAME)
+        for name, digest in sorted(listed.items()):
+            print(f"verify: {name}: sha256 {digest} matches SHA256SUMS")
+        return GateResult(
+            gate=GATE,
+            status=Status.PASSED,
+            summary=f"{len(listed)} file(s) match SHA256SUMS; signatures not checked here "
+            "(they are made and verified in the release workflow)",
+            details={"checksums": listed, "signatures": "not checked (checksums-only)"},
+        )
+    if not request.files:
+        raise GateFailure(NOTHING_TO_VERIFY)
+    if not request.identity:
+        raise GateFailure(NO_IDENTITY)
+    if importlib.util.find_spec("sigstore") is None:
+        raise GateFailure(SIGSTORE_MISSING, python=sys.executable)
+    verified = []
+    for file in request.files:
+        bundle = verify_signature(file, request.identity, request.issuer)
+        print(f"verify: {file}: signature OK ({bundle.name})")
+        verified.append({"file": str(file), "bundle": str(bundle)})
+    sums = check_sums_beside(request.files)
+    for path in sums:
+        print(f"verify: {path}: every listed file matches")
+    return GateResult(
+        gate=GATE,
+        status=Status.PASSED,
+        summary=f"{len(verified)} file(s) signed by {request.identity}"
+        + (f"; {', '.join(sums)} match" if sums else "; no SHA256SUMS beside them"),
+        details={
+            "identity": request.identity,
+            "issuer": request.issuer,
+            "verified": verified,
+            "sha256sums": sums,
+        },
+    )
+
+
+def parse_args(argv: Sequence[str]) -> Request:
+    """The request from the command line; the identity may come from pyproject.toml."""
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.verify",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="*", type=Path, help="release files to verify")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--identity", help="expected certificate identity (SAN)")
+    who.add_argument("--release-identity", metavar="TAG", help="Duckalog's identity for TAG")
+    parser.add_argument("--issuer", help=f"expected OIDC issuer (default {DEFAULT_ISSUER})")
+    parser.add_argument("--checksums-only", type=Path, metavar="DIR",
+                        help="only check DIR/SHA256SUMS (no signatures exist locally)")  # fmt: skip
+    args = parser.parse_args(argv)
+    if args.checksums_only is not None and args.files:
+        parser.error("--checksums-only takes a directory, not files")
+    identity = args.identity
+    issuer = args.issuer
+    if args.release_identity:
+        identity = release_identity(args.release_identity)
+        issuer = issuer or release_issuer()
+    return Request(tuple(args.files), identity, issuer or DEFAULT_ISSUER, args.checksums_only)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m release_gates.verify``."""
+    return run_gate(GATE, lambda: verify(parse_args(sys.argv[1:] if argv is None else argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
