@@ -138,7 +138,9 @@ def version(session: nox.Session) -> None:
 @nox.session
 def licenses(session: nox.Session) -> None:
     """reuse lint on the tree; runtime dependency licences against the allow-list."""
-    install_locked(session, "licenses")
+    # liccheck must run inside the environment it checks: this venv holds the runtime
+    # closure next to the gate's tools (the two locks share no package).
+    install_locked(session, "runtime", "licenses")
     run_gate(session, "licenses")
 
 
@@ -273,3 +275,10 @@ def pypi_health(session: nox.Session) -> None:
 def workflow_report(session: nox.Session) -> None:
     """publish.yml's release notes (CHANGELOG section) and job summary."""
     run_gate(session, "workflow_report")
+
+
+@nox.session(default=False)
+def critical_path(session: nox.Session) -> None:
+    """Model publish.yml's tag -> PyPI time from its job graph and the rehearsal's timings."""
+    install_locked(session, "workflow-policy")
+    run_gate(session, "critical_path")
