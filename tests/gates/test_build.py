@@ -58,6 +58,10 @@ allow = ["tinypkg/**/*.py", "{dist}-{version}.dist-info/METADATA",
 require = ["tinypkg/__init__.py", "{dist}-{version}.dist-info/METADATA"]
 toplevel = ["tinypkg"]
 package = ["src/tinypkg"]
+
+[metadata]
+license-expression = "MIT"
+console-scripts = { tiny = "tinypkg.cli:main" }
 """
 
 # A build hook that stamps the build time into the package: never reproducible.
@@ -205,6 +209,21 @@ def test_version_mismatch_fails_naming_both_values(tmp_path: Path, results: Path
     # The matching version passes the same check.
     code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.3")
     assert code == 0, result
+
+
+def test_built_metadata_differing_from_the_policy_fails(tmp_path: Path, results: Path) -> None:
+    # pyproject.toml and the built metadata agree, but the reviewed policy does not.
+    pyproject = PYPROJECT.replace('license = "MIT"', 'license = "GPL-3.0-only"').replace(
+        'tiny = "tinypkg.cli:main"', 'tiny = "tinypkg.cli:run"'
+    )
+    repo = make_repo(tmp_path / "repo", pyproject=pyproject)
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.metadata-mismatch"
+    summary = str(result["summary"])
+    assert "wheel License-Expression is 'GPL-3.0-only', but security/dist-contents.toml" in summary
+    assert "expects 'MIT'" in summary
+    assert "{'tiny': 'tinypkg.cli:run'}, but security/dist-contents.toml expects" in summary
 
 
 def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path, results: Path) -> None:

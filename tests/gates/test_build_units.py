@@ -130,6 +130,10 @@ def test_project_policy_allows_pep770_sboms_and_loads() -> None:
         "tests/t.py",
     ]
     assert policy.toplevel == ("duckalog",)
+    assert policy.license_expression == declaration.license_expression == "MIT"
+    assert (
+        policy.console_scripts == declaration.console_scripts == {"duckalog": "duckalog.cli:main"}
+    )
 
 
 def test_invalid_policy_fails_closed(tmp_path: Path) -> None:

@@ -225,7 +225,7 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
         comparisons = prove_reproducible(first, second, from_sdist.wheel)
         lap("compare")
         inspect_dists.check_contents(first.sdist, first.wheel, policy, declaration)
-        metadata = inspect_dists.check_metadata(first.sdist, first.wheel, declaration)
+        metadata = inspect_dists.check_metadata(first.sdist, first.wheel, declaration, policy)
         twine_output = inspect_dists.run_twine_check([first.sdist, first.wheel])
         wheel_contents_output = inspect_dists.run_check_wheel_contents(
             first.wheel, policy, first_tree

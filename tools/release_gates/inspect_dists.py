@@ -92,6 +92,10 @@ class DistPolicy:
     wheel: TargetPolicy
     toplevel: tuple[str, ...]
     package: tuple[str, ...]
+    # Optional [metadata] table: what reviewers fixed, independent of pyproject.toml, so
+    # changing the project's licence or entry point needs a policy change too.
+    license_expression: str | None = None
+    console_scripts: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,26 @@ def load_policy(source_root: Path) -> DistPolicy:
         raise GateFailure(
             POLICY_INVALID, path=POLICY_PATH, reason="[wheel] needs `toplevel` and `package`"
         )
-    return DistPolicy(targets["sdist"], targets["wheel"], toplevel, package)
+    metadata = data.get("metadata", {})
+    license_expression = metadata.get("license-expression")
+    scripts = metadata.get("console-scripts")
+    if not isinstance(license_expression, (str, type(None))) or not (
+        scripts is None
+        or (isinstance(scripts, dict) and all(isinstance(v, str) for v in scripts.values()))
+    ):
+        raise GateFailure(
+            POLICY_INVALID,
+            path=POLICY_PATH,
+            reason="[metadata] license-expression must be a string, console-scripts a table",
+        )
+    return DistPolicy(
+        targets["sdist"],
+        targets["wheel"],
+        toplevel,
+        package,
+        license_expression=license_expression,
+        console_scripts=dict(scripts) if scripts is not None else None,
+    )
 
 
 def load_declaration(source_root: Path, expect_version: str | None = None) -> ProjectDeclaration:
@@ -354,11 +377,14 @@ def _compare_metadata(
     )
 
 
-def check_metadata(sdist: Path, wheel: Path, declaration: ProjectDeclaration) -> dict[str, str]:
+def check_metadata(
+    sdist: Path, wheel: Path, declaration: ProjectDeclaration, policy: DistPolicy
+) -> dict[str, str]:
     """Compare PKG-INFO, METADATA, the license files and entry points with ``declaration``.
 
-    Returns the wheel's key metadata fields for the report; raises
-    ``build.metadata-mismatch`` listing every difference.
+    Also compares the licence and console scripts with the policy's ``[metadata]``
+    when it has one. Returns the wheel's key metadata fields for the report;
+    raises ``build.metadata-mismatch`` listing every difference.
     """
     mismatches: list[str] = []
     if sdist.name != declaration.sdist_filename:
@@ -387,6 +413,17 @@ def check_metadata(sdist: Path, wheel: Path, declaration: ProjectDeclaration) ->
     if scripts != declaration.console_scripts:
         mismatches.append(
             f"wheel console_scripts are {scripts!r}, expected {declaration.console_scripts!r}"
+        )
+    built_license = wheel_message.get("License-Expression")
+    if policy.license_expression is not None and built_license != policy.license_expression:
+        mismatches.append(
+            f"wheel License-Expression is {built_license!r}, but {POLICY_PATH} expects "
+            f"{policy.license_expression!r}"
+        )
+    if policy.console_scripts is not None and scripts != policy.console_scripts:
+        mismatches.append(
+            f"wheel console_scripts are {scripts!r}, but {POLICY_PATH} expects "
+            f"{policy.console_scripts!r}"
         )
     if canonicalize_name(str(wheel_message.get("Name"))) != canonicalize_name(declaration.name):
         mismatches.append("the wheel is for another project")
