@@ -1,0 +1,227 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""The licenses gate: real liccheck in a real venv holding tiny local wheels, real reuse lint."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from release_gates.licenses import load_policy
+from release_gates.result import GateResult, Status
+from release_gates.spdx import Verdict, judge
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = load_policy(ROOT / "security" / "license-allowlist.toml")
+HEADER = "# SPDX-FileCopyrightText: 2026 Duckalog contributors\n# SPDX-License-Identifier: MIT\n"
+
+# name -> extra METADATA lines. Each is a real wheel, installed with pip.
+WHEELS = {
+    "gpl-only": ["License-Expression: GPL-3.0-only"],
+    "mit-and-apache": ["License-Expression: MIT AND Apache-2.0"],
+    "mit-and-gpl": ["License-Expression: MIT AND GPL-3.0-only"],
+    # liccheck goes by the classifier (MIT) and would pass it; the expression is authoritative.
+    "classifier-disagrees": [
+        "License-Expression: GPL-3.0-or-later",
+        "Classifier: License :: OSI Approved :: MIT License",
+    ],
+    "classifier-bsd": ["Classifier: License :: OSI Approved :: BSD License"],
+    "proprietary": ["License: Proprietary, all rights reserved"],
+    "mit-or-gpl": ["License-Expression: MIT OR GPL-3.0-only"],
+}
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"sha256={digest}"
+
+
+def build_wheel(directory: Path, name: str, metadata_lines: list[str]) -> Path:
+    """Write a minimal, valid py3-none-any wheel for ``name`` 1.0."""
+    module = name.replace("-", "_")
+    dist_info = f"{module}-1.0.dist-info"
+    metadata = "\n".join(
+        ["Metadata-Version: 2.4", f"Name: {name}", "Version: 1.0", *metadata_lines, ""]
+    )
+    files = {
+        f"{module}/__init__.py": b"",
+        f"{dist_info}/METADATA": metadata.encode(),
+        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
+        b"Tag: py3-none-any\n",
+    }
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
+    files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
+    wheel = directory / f"{module}-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path, data in files.items():
+            archive.writestr(path, data)
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def checked_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A real venv holding the tiny wheels; liccheck, pip and setuptools<82 come from the
+    gate-tests environment through a .pth file (they stay importable *inside* this venv,
+    which is where liccheck must run). Returns its python and a lock line per wheel."""
+    base = tmp_path_factory.mktemp("licenses-env")
+    env_dir = base / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(purelib, "gate_tests_tools.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    wheels = [build_wheel(base, name, lines) for name, lines in WHEELS.items()]
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            *map(str, wheels),
+        ],
+        check=True,
+    )
+    lock_lines = {
+        name: f"{name}==1.0 --hash=sha256:{hashlib.sha256(wheel.read_bytes()).hexdigest()}\n"
+        for name, wheel in zip(WHEELS, wheels)
+    }
+    return python, lock_lines
+
+
+def make_repo(tmp_path: Path, lock_text: str) -> Path:
+    """A REUSE-compliant git checkout with a runtime lock and the real allow-list."""
+    repo = tmp_path / "repo"
+    (repo / "LICENSES").mkdir(parents=True)
+    (repo / "security").mkdir()
+    shutil.copy(ROOT / "LICENSES" / "MIT.txt", repo / "LICENSES" / "MIT.txt")
+    shutil.copy(ROOT / "security" / "license-allowlist.toml", repo / "security")
+    (repo / "security" / "runtime.txt").write_text(lock_text)
+    (repo / "security" / "runtime.txt.license").write_text(HEADER.replace("# ", ""))
+    (repo / "tool.py").write_text(HEADER + "print('hello')\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "--quiet", str(repo)], check=True)
+    subprocess.run([*git, "-C", str(repo), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(repo), "commit", "--quiet", "-m", "init"], check=True)
+    return repo
+
+
+def run_gate(tmp_path: Path, repo: Path, python: Path) -> tuple[int, GateResult]:
+    """Run ``python -m release_gates.licenses`` for real against ``repo`` and ``python``."""
+    results = tmp_path / "results"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "release_gates.licenses",
+            "--root",
+            str(repo),
+            "--python",
+            str(python),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert (results / "licenses.json").is_file(), done.stderr
+    return done.returncode, GateResult.from_json((results / "licenses.json").read_text())
+
+
+def test_allowed_closure_passes(tmp_path: Path, checked_env: tuple[Path, dict[str, str]]) -> None:
+    python, lines = checked_env
+    lock = lines["mit-and-apache"] + lines["classifier-bsd"] + lines["mit-or-gpl"]
+    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    assert code == 0, result.summary
+    assert result.status is Status.PASSED
+    verdicts = {p["name"]: (p["liccheck"], p["verdict"]) for p in result.details["packages"]}
+    # liccheck alone calls the AND expression unknown; the SPDX evaluation allows it.
+    assert verdicts["mit-and-apache"] == ("UNKNOWN", "allowed")
+    assert verdicts["classifier-bsd"] == ("OK", "allowed")
+    assert verdicts["mit-or-gpl"][1] == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("package", "code", "declared"),
+    [
+        ("gpl-only", "licenses.disallowed", "GPL-3.0-only"),
+        ("mit-and-gpl", "licenses.disallowed", "MIT AND GPL-3.0-only"),
+        ("classifier-disagrees", "licenses.disallowed", "GPL-3.0-or-later"),
+        ("proprietary", "licenses.unknown", "Proprietary, all rights reserved"),
+    ],
+)
+def test_bad_licence_fails_naming_package_and_licence(
+    tmp_path: Path,
+    checked_env: tuple[Path, dict[str, str]],
+    package: str,
+    code: str,
+    declared: str,
+) -> None:
+    python, lines = checked_env
+    lock = lines["mit-and-apache"] + lines[package]
+    exit_code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    assert exit_code == 1
+    assert result.problem_code == code
+    assert f"{package} 1.0 ({declared})" in result.summary
+    assert "mit-and-apache" not in result.summary
+
+
+def test_closure_not_installed_fails(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    python, lines = checked_env
+    lock = (
+        lines["mit-and-apache"] + "not-installed-pkg==2.0 \\\n    --hash=sha256:" + "0" * 64 + "\n"
+    )
+    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    assert code == 1
+    assert result.problem_code == "licenses.not-installed"
+    assert "not-installed-pkg==2.0 (found none)" in result.summary
+
+
+def test_reuse_lint_fails_on_a_file_without_header(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    python, lines = checked_env
+    repo = make_repo(tmp_path, lines["mit-and-apache"])
+    (repo / "no_header.py").write_text("print('who wrote me?')\n")
+    code, result = run_gate(tmp_path, repo, python)
+    assert code == 1
+    assert result.problem_code == "licenses.reuse-lint"
+    assert "no_header.py" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("expression", "verdict"),
+    [
+        ("MIT", Verdict.ALLOWED),
+        ("mit", Verdict.ALLOWED),
+        ("MIT AND (Apache-2.0 OR GPL-2.0-only)", Verdict.ALLOWED),
+        ("(MIT OR GPL-2.0-only) AND LGPL-3.0-only", Verdict.DISALLOWED),
+        ("Apache-2.0 WITH LLVM-exception", Verdict.ALLOWED),
+        ("Apache-2.0 WITH Classpath-exception-2.0", Verdict.DISALLOWED),
+        ("BSD", Verdict.UNKNOWN),
+        ("MIT AND", Verdict.UNKNOWN),
+        ("", Verdict.UNKNOWN),
+    ],
+)
+def test_spdx_evaluation(expression: str, verdict: Verdict) -> None:
+    assert judge(expression, POLICY.spdx).verdict is verdict
