@@ -158,6 +158,13 @@ def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results
     assert "tiny_pkg-1.2.3.tar.gz\n  tiny_pkg-1.2.3/" in completed.stdout  # the printed tree
     assert (tmp_path / "out2" / "SHA256SUMS").read_bytes() == sums.read_bytes()
 
+    # A dist changed after SHA256SUMS was written is caught by the shared verifier.
+    with (tmp_path / "out1" / names[1]).open("ab") as wheel:
+        wheel.write(b"\0")
+    problems = verify_sha256sums(sums)
+    assert [p.problem.code for p in problems] == ["checksums.digest-mismatch"]
+    assert problems[0].values["name"] == names[1]
+
 
 def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, results: Path) -> None:
     pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
@@ -197,6 +204,21 @@ def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path, results: Path)
     assert result["summary"] == (
         "the dists contain files that are not expected: "
         "tiny_pkg-1.2.3.tar.gz:tiny_pkg-1.2.3/notes/todo.txt"
+    )
+
+
+def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path, results: Path) -> None:
+    # Allowed in the sdist (the policy says so) but not in the wheel.
+    policy = POLICY.replace('"hatch_build.py",', '"hatch_build.py", "src/tinypkg/*.pem",')
+    repo = make_repo(
+        tmp_path / "repo",
+        {"security/dist-contents.toml": policy, "src/tinypkg/debug-key.pem": "not a key\n"},
+    )
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.unexpected-dist-files"
+    assert str(result["summary"]).endswith(
+        "not expected: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/debug-key.pem"
     )
 
 
