@@ -205,6 +205,10 @@ def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path, results: Path)
         "the dists contain files that are not expected: "
         "tiny_pkg-1.2.3.tar.gz:tiny_pkg-1.2.3/notes/todo.txt"
     )
+    details = result["details"]
+    assert isinstance(details, dict)
+    assert "  tiny_pkg-1.2.3/\n    .gitignore" in details["sdist_tree"]
+    assert "notes/\n      todo.txt" in details["sdist_tree"]
 
 
 def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path, results: Path) -> None:

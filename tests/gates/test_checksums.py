@@ -124,7 +124,9 @@ def test_missing_sha256sums_is_reported(tmp_path: Path) -> None:
 def test_write_refuses_files_outside_the_directory(dist: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.whl"
     outside.write_bytes(b"x")
-    for bad in ([outside], ["no-such.whl"], ["SHA256SUMS"], []):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / WHEEL).write_bytes(b"same name, other directory")
+    for bad in ([outside], [tmp_path / "elsewhere" / WHEEL], ["no-such.whl"], ["SHA256SUMS"], []):
         if bad == ["SHA256SUMS"]:
             (dist / "SHA256SUMS").write_text("", encoding="utf-8")
         with pytest.raises(GateFailure) as caught:

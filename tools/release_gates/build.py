@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
 
 from release_gates import export, inspect_dists, reproducible
 from release_gates.checksums import SUMS_NAME, sha256_file, write_sha256sums
@@ -101,7 +102,7 @@ def check_backend_pins(source_root: Path) -> list[str]:
             installed = importlib.metadata.version(requirement.name)
         except importlib.metadata.PackageNotFoundError:
             installed = "nothing (not installed)"
-        if installed != pinned:
+        if installed != pinned and not _same_version(installed, pinned):
             raise GateFailure(
                 BACKEND_VERSION_MISMATCH, name=requirement.name, pinned=pinned, installed=installed
             )
@@ -109,6 +110,13 @@ def check_backend_pins(source_root: Path) -> list[str]:
     if not pins:
         raise GateFailure(BACKEND_NOT_PINNED, requirement="(nothing)")
     return pins
+
+
+def _same_version(installed: str, pinned: str) -> bool:
+    try:
+        return Version(installed) == Version(pinned)
+    except InvalidVersion:
+        return False
 
 
 def run_build(

@@ -95,7 +95,8 @@ def write_sha256sums(dist_dir: Path, files: Iterable[Path | str]) -> Path:
     for entry in files:
         name = Path(entry).name
         candidate = dist_dir / name
-        if Path(entry).is_absolute() and Path(entry).resolve() != candidate.resolve():
+        # A bare name means a file in dist_dir; a path must point into dist_dir itself.
+        if str(entry) != name and Path(entry).resolve() != candidate.resolve():
             raise GateFailure(BAD_INPUT, name=str(entry), reason=f"it is not in {dist_dir}")
         if not candidate.is_file():
             raise GateFailure(BAD_INPUT, name=str(entry), reason="no such regular file")

@@ -335,10 +335,15 @@ def check_contents(
         f"{wheel.name}:{pattern}"
         for pattern in missing(files, expand(policy.wheel.require, declaration))
     ]
-    if stray:
-        raise GateFailure(UNEXPECTED_DIST_FILES, files=", ".join(stray))
-    if lacking:
-        raise GateFailure(MISSING_DIST_FILES, files=", ".join(lacking))
+    if stray or lacking:
+        # The trees go into the result's details, so the report shows what did ship.
+        trees = {
+            "sdist_tree": render_tree(sdist.name, sdist_names(sdist)),
+            "wheel_tree": render_tree(wheel.name, files),
+        }
+        if stray:
+            raise GateFailure(UNEXPECTED_DIST_FILES, files=", ".join(stray), **trees)
+        raise GateFailure(MISSING_DIST_FILES, files=", ".join(lacking), **trees)
 
 
 # --- metadata --------------------------------------------------------------
