@@ -21,7 +21,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_workflows_exist() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"publish.yml", "ci.yml", "pypi-health.yml"}
+    assert {p.name for p in WORKFLOWS} == {
+        "publish.yml",
+        "ci.yml",
+        "pypi-health.yml",
+        "scorecard.yml",
+        "codeql.yml",
+    }
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)

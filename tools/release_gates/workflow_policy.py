@@ -38,6 +38,9 @@ WRITE_ALLOWED: Mapping[str, Mapping[str, frozenset[str]]] = {
         "publish-pypi": frozenset({"id-token"}),
         "github-release": frozenset({"contents"}),
     },
+    # Code-scanning uploads; Scorecard also signs the results it publishes.
+    "codeql.yml": {"analyze": frozenset({"security-events"})},
+    "scorecard.yml": {"scorecard": frozenset({"security-events", "id-token"})},
 }
 
 # Where a gate of the rehearsal lives in publish.yml when its job has another name:
