@@ -63,3 +63,10 @@ def test_unmeasured_gate_fails(tmp_path: Path) -> None:
     write(tmp_path, {k: v for k, v in GATES.items() if k != "smoke"})
     with pytest.raises(GateFailure, match="smoke"):
         critical_path.job_costs(Workflow.load(PUBLISH), critical_path.measured(tmp_path))
+
+
+def test_assumed_duration_fills_an_unmeasured_gate(tmp_path: Path) -> None:
+    write(tmp_path, {k: v for k, v in GATES.items() if k != "audit"})
+    assert critical_path.main(["--results", str(tmp_path), "--budget", "600"]) == 1
+    args = ["--results", str(tmp_path), "--budget", "600", "--assume", "audit=15"]
+    assert critical_path.main(args) == 0
