@@ -79,6 +79,22 @@ class StampHook(BuildHookInterface):
 """
 
 
+# A hook that writes one property of the source tree into the package: each is
+# a leak that one of the second export's variations (path, umask, mtimes) exposes.
+LEAKING_HOOK = """\
+import os
+from pathlib import Path
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class LeakHook(BuildHookInterface):
+    def initialize(self, version, build_data):
+        source = Path(self.root, "README.md")
+        Path(self.root, "src", "tinypkg", "_stamp.py").write_text(f"LEAK = {{{leak}!r}}\\n")
+"""
+
+
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
         [*GIT, "-C", str(repo), *args], check=True, capture_output=True, text=True
@@ -179,6 +195,27 @@ def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, result
     # Only the stamped file differs; RECORD differs because it hashes it.
     assert "__init__.py" not in summary
     assert not (tmp_path / "out").exists(), "nothing is published from a failed build"
+
+
+@pytest.mark.parametrize(
+    "leak",
+    [
+        "str(Path(self.root).resolve())",  # the checkout path
+        "oct(source.stat().st_mode & 0o777)",  # the umask at export time
+        "int(source.stat().st_mtime)",  # the source files' mtimes
+    ],
+    ids=["path", "umask", "mtime"],
+)
+def test_each_variation_of_the_second_export_is_real(
+    tmp_path: Path, results: Path, leak: str
+) -> None:
+    pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
+    hook = LEAKING_HOOK.format(leak=leak)
+    repo = make_repo(tmp_path / "repo", {"hatch_build.py": hook}, pyproject=pyproject)
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.not-reproducible"
+    assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in str(result["summary"])
 
 
 def test_dirty_tree_fails_naming_the_files(tmp_path: Path, results: Path) -> None:
