@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Callable
 
 from .errors import EXIT_INVALID_CONFIG, EXIT_OK, DuckalogError
@@ -66,7 +65,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.config)
     if args.database is not None:
-        catalog = catalog.with_database(args.database)
+        from pathlib import Path
+
+        catalog = catalog.with_database(Path(args.database))
     if args.dry_run:
         from .builder import validate_sql
         from .sql import generate, render
@@ -85,9 +86,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Write a starter config."""
+    from pathlib import Path
+
     from .starter import STARTER_CONFIG
 
-    path: Path = args.path
+    path = Path(args.path)
     if path.is_dir():
         path = path / "duckalog.yaml"
     if path.exists() and not args.force:
@@ -104,8 +107,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of config files."""
-    schema_file = Path(__file__).with_name("duckalog.schema.json")
-    sys.stdout.write(schema_file.read_text(encoding="utf-8"))
+    import os
+
+    with open(
+        os.path.join(os.path.dirname(__file__), "duckalog.schema.json"), encoding="utf-8"
+    ) as f:
+        sys.stdout.write(f.read())
     return EXIT_OK
 
 
@@ -129,22 +136,21 @@ def make_parser() -> argparse.ArgumentParser:
         return sub
 
     build = add("build", cmd_build)
-    build.add_argument("config", type=Path, metavar="CONFIG", help="config file (YAML or JSON)")
+    build.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
     build.add_argument(
-        "--database", type=Path, metavar="PATH", help="build this file instead of duckdb.database"
+        "--database", metavar="PATH", help="build this file instead of duckdb.database"
     )
     build.add_argument("--dry-run", action="store_true", help="print the SQL, build nothing")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     for name, handler in (("validate", cmd_validate), ("generate-sql", cmd_generate_sql)):
         add(name, handler).add_argument(
-            "config", type=Path, metavar="CONFIG", help="config file (YAML or JSON)"
+            "config", metavar="CONFIG", help="config file (YAML or JSON)"
         )
     init = add("init", cmd_init)
     init.add_argument(
         "path",
-        type=Path,
         nargs="?",
-        default=Path("duckalog.yaml"),
+        default="duckalog.yaml",
         metavar="PATH",
         help="file or folder to write (default: duckalog.yaml)",
     )

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from importlib.metadata import version
@@ -180,3 +181,14 @@ def test_quickstart_style_rebuild_keeps_file_when_config_breaks(tmp_path: Path) 
     assert run.code == 2
     assert "duckalog.yaml: views[0].uri: is required for source parquet" in run.stderr
     assert digest(tmp_path / "catalog.duckdb") == before
+
+
+def test_quickstart_example_builds(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "examples" / "quickstart"
+    if not example.is_dir():
+        pytest.skip("examples/ is not part of the sdist")
+    shutil.copytree(example, tmp_path / "quickstart", ignore=shutil.ignore_patterns("*.duckdb*"))
+    run = run_cli("build", "duckalog.yaml", cwd=tmp_path / "quickstart")
+    assert run.code == 0, run.stderr
+    catalog = tmp_path / "quickstart" / "catalog.duckdb"
+    assert set(views_in(catalog)) == {"shop.orders", "shop.customers", "shop.revenue_by_country"}

@@ -16,7 +16,7 @@ import math
 import re
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Callable, Literal, TypeVar, Union
 
 from . import model
 
@@ -64,9 +64,14 @@ def hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
-def fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    """The dataclass fields of a model class."""
-    return dataclasses.fields(cls)
+_FIELDS: dict[type, dict[str, dataclasses.Field[Any]]] = {}
+
+
+def _known_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    """The dataclass fields of a model class by name (cached)."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = {field.name: field for field in dataclasses.fields(cls)}
+    return _FIELDS[cls]
 
 
 def unwrap_optional(tp: Any) -> tuple[Any, bool]:
@@ -78,11 +83,39 @@ def unwrap_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+_ANALYSED: dict[Any, tuple[str, Any, bool]] = {}
+
+
+def _analyse(tp: Any) -> tuple[str, Any, bool]:
+    """``(kind, inner, optional)`` of a model type, computed once per type."""
+    if tp not in _ANALYSED:
+        bare, optional = unwrap_optional(tp)
+        origin = typing.get_origin(bare)
+        if dataclasses.is_dataclass(bare):
+            result: tuple[str, Any, bool] = ("dataclass", bare, optional)
+        elif origin is list:
+            result = ("list", typing.get_args(bare)[0], optional)
+        elif origin is dict:
+            result = ("dict", typing.get_args(bare)[1], optional)
+        elif origin is Literal:
+            result = ("literal", typing.get_args(bare), optional)
+        elif origin is Union:
+            result = ("union", typing.get_args(bare), optional)
+        elif bare is Any:
+            result = ("any", None, optional)
+        else:
+            result = ("scalar", bare, optional)
+        _ANALYSED[tp] = result
+    return _ANALYSED[tp]
+
+
 class Validator:
     """Converts data to model objects, recording :class:`Problem`s instead of raising."""
 
-    def __init__(self) -> None:
+    def __init__(self, resolve_path: Callable[[str], str] | None = None) -> None:
         self.problems: list[Problem] = []
+        #: Applied to every valid string of a ``path`` field (relative -> absolute).
+        self.resolve_path = resolve_path
 
     def fail(self, key: str, message: str) -> None:
         """Record a problem at ``key``."""
@@ -90,29 +123,27 @@ class Validator:
 
     def convert(self, tp: Any, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
         """Convert ``value`` to type ``tp``; on a problem record it and return None."""
-        tp, optional = unwrap_optional(tp)
+        kind, inner, optional = _analyse(tp)
         if value is None:
             if not optional:
                 self.fail(key, "must not be null")
             return None
-        origin = typing.get_origin(tp)
-        if dataclasses.is_dataclass(tp):
-            return self.build(typing.cast(type, tp), value, key)
-        if origin is list:
-            return self._list(typing.get_args(tp)[0], value, key, meta)
-        if origin is dict:
-            return self._dict(typing.get_args(tp)[1], value, key, meta)
-        if origin is Literal:
-            allowed = typing.get_args(tp)
-            if value not in allowed or not isinstance(value, str):
-                self.fail(key, f"must be one of {', '.join(allowed)}")
+        if kind == "scalar":
+            return self._scalar(inner, value, key, meta)
+        if kind == "dataclass":
+            return self.build(inner, value, key)
+        if kind == "list":
+            return self._list(inner, value, key, meta)
+        if kind == "dict":
+            return self._dict(inner, value, key, meta)
+        if kind == "literal":
+            if value not in inner or not isinstance(value, str):
+                self.fail(key, f"must be one of {', '.join(inner)}")
                 return None
             return value
-        if origin is Union:
-            return self._scalar_union(typing.get_args(tp), value, key)
-        if tp is Any:
-            return self._any(value, key)
-        return self._scalar(tp, value, key, meta)
+        if kind == "union":
+            return self._scalar_union(inner, value, key)
+        return self._any(value, key)
 
     def _scalar(self, tp: type, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
         if tp is float:
@@ -132,6 +163,8 @@ class Validator:
             return None
         if isinstance(value, str):
             self._check_string(value, key, meta)
+            if self.resolve_path is not None and meta.get("path"):
+                return self.resolve_path(value)
         elif isinstance(value, int):
             if "minimum" in meta and value < meta["minimum"]:
                 self.fail(key, f"must be at least {meta['minimum']}")
@@ -206,7 +239,7 @@ class Validator:
             self.fail(key, f"must be a mapping, not {_describe(value)}")
             return typing.cast(T, None)
         types = hints(cls)
-        known = {field.name: field for field in fields(cls)}
+        known = _known_fields(cls)
         extra_field = getattr(cls, "__extra_keys__", None)
         kwargs: dict[str, Any] = {}
         extras: dict[str, Any] = {}
