@@ -262,6 +262,10 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
         ),
         "gate-session",
     ),
+    "GitHub release even when PyPI was skipped": (
+        edit(lambda d: _set(d["jobs"]["github-release"], "if", "always()")),
+        "status-function",
+    ),
     "GitHub release before PyPI is verified": (
         edit(lambda d: d["jobs"]["github-release"]["needs"].remove("verify-pypi")),
         "release-needs",

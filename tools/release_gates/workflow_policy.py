@@ -79,6 +79,8 @@ ALLOWED_TOOLS: Mapping[str, tuple[str, ...]] = {
 }
 
 FORBIDDEN_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
+# Job conditions that would let a job run although a job it needs failed or was skipped.
+_STATUS_FUNCTIONS = ("always()", "failure()", "cancelled()")
 _SHELL_OPERATORS = re.compile(r"^[;&|<>()]+$")
 _PIN = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)(?P<path>/[\w./-]+)?@(?P<sha>[0-9a-f]{40})$")
 _USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)\s*(?:#\s*(?P<comment>.*))?$")
@@ -288,6 +290,11 @@ def check_jobs(workflow: Workflow) -> list[Violation]:
             found.append(Violation("timeout", where, "timeout-minutes (1-60) is required"))
         if "continue-on-error" in job:
             found.append(Violation("continue-on-error", where, "a job may not ignore failure"))
+        condition = str(job.get("if", ""))
+        if job_id not in REPORT_JOBS and any(f in condition for f in _STATUS_FUNCTIONS):
+            found.append(
+                Violation("status-function", where, "only the summary may run after a failure")
+            )
     return found
 
 
