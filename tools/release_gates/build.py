@@ -27,6 +27,7 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ def _same_version(installed: str, pinned: str) -> bool:
 
 
 def run_build(
-    source: Path, outdir: Path, epoch: int, umask: int, which: str, *, wheel_only: bool = False
+    source: Path, outdir: Path, epoch: int, umask: int, which: str, wheel_only: bool = False
 ) -> Dists:
     """``python -m build --no-isolation`` of ``source`` into ``outdir`` under ``umask``."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
@@ -224,11 +225,22 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
         second_tree = export.export_commit(
             root, commit, tmp / "b" / "another" / "checkout", umask=SECOND_UMASK, touch_now=True
         )
-        second = run_build(second_tree, tmp / "b" / "dist", epoch, SECOND_UMASK, "second build")
         unpacked = unpack_sdist(first.sdist, tmp / "c" / "unpacked")
-        from_sdist = run_build(
-            unpacked, tmp / "c" / "dist", epoch, FIRST_UMASK, "wheel from sdist", wheel_only=True
-        )
+        # The two proof builds are independent processes: run them side by side.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            second_job = pool.submit(
+                run_build, second_tree, tmp / "b" / "dist", epoch, SECOND_UMASK, "second build"
+            )
+            from_sdist_job = pool.submit(
+                run_build,
+                unpacked,
+                tmp / "c" / "dist",
+                epoch,
+                FIRST_UMASK,
+                "wheel from sdist",
+                True,
+            )
+            second, from_sdist = second_job.result(), from_sdist_job.result()
         lap("rebuilds")
         comparisons = prove_reproducible(first, second, from_sdist.wheel)
         lap("compare")
