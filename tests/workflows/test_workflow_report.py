@@ -123,6 +123,8 @@ def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> Non
         "publish.yml@refs/tags/v1.0.0"
     ) in text
     assert "gh attestation verify FILE --repo duckalog/duckalog" in text
+    assert "https://pypi.org/project/duckalog/1.0.0/" in text
+    assert "https://github.com/duckalog/duckalog/releases/tag/v1.0.0" in text
 
 
 def test_summary_without_needs_fails_closed(tmp_path: Path) -> None:

@@ -136,7 +136,15 @@ def render_summary(
                 )
                 lines.append(f"- **{_escape(job)}**: {_escape(advice)}")
         return "\n".join(lines) + "\n", failed
-    lines += ["## Files (sha256)", "", "| file | sha256 |", "|---|---|"]
+    lines += [
+        f"- PyPI: https://pypi.org/project/duckalog/{_escape(version)}/",
+        f"- GitHub release: https://github.com/{repository}/releases/tag/v{_escape(version)}",
+        "",
+        "## Files (sha256)",
+        "",
+        "| file | sha256 |",
+        "|---|---|",
+    ]
     lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums]
     identity = f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
     lines += [
