@@ -15,11 +15,11 @@ from __future__ import annotations
 import functools
 import re
 import subprocess
-import tomllib  # the docs session runs on Python 3.11+
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomllib  # the docs session runs on Python 3.11+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -124,7 +124,7 @@ def pyproject() -> dict[str, object]:
         return tomllib.load(handle)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_pages() -> tuple[Page, ...]:
     """Every markdown page of the repository, parsed once."""
     return tuple(parse(path) for path in markdown_files())

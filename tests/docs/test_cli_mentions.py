@@ -23,7 +23,7 @@ _CALL = re.compile(r"(?<![\w/.-])duckalog[ \t]+(?P<rest>(?:[a-z][a-z-]*|-{1,2}[a
 _OPTION = re.compile(r"(?<![\w-])(-{1,2}[a-zA-Z][\w-]*)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cli_help(*command: str) -> str:
     """``duckalog COMMAND --help`` of the source tree; an unknown command fails the test."""
     env = {**os.environ, "PYTHONPATH": str(docpages.ROOT / "src")}
@@ -97,7 +97,9 @@ def test_checker_rejects_unknown_commands_and_options() -> None:
     assert calls("duckalog build CONFIG [--database PATH] --dry-run") == [
         ("build", ["--database", "--dry-run"])
     ]
-    assert calls("pip install duckalog==0.1.0 && gh release download --repo duckalog/duckalog") == []
+    assert (
+        calls("pip install duckalog==0.1.0 && gh release download --repo duckalog/duckalog") == []
+    )
     fake = docpages.Page(
         path=docpages.ROOT / "fake.md",
         text="",

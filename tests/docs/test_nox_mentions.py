@@ -22,7 +22,8 @@ PAGES = docpages.all_pages()
 # or -t/--tags TAG(S). Names stop at `--` (posargs) or the next flag.
 _MENTION = re.compile(
     r"\bnox((?:[ \t]+-[A-Za-z]+|[ \t]+--(?!\s)[a-z-]+)*)"
-    r"[ \t]+(?P<flag>-s|--sessions?|-e|-t|--tags)[ \t]+(?P<names>[A-Za-z_][\w.-]*(?:[ \t]+[A-Za-z_][\w.-]*)*)"
+    r"[ \t]+(?P<flag>-s|--sessions?|-e|-t|--tags)"
+    r"[ \t]+(?P<names>[A-Za-z_][\w.-]*(?:[ \t]+[A-Za-z_][\w.-]*)*)"
 )
 
 
@@ -82,7 +83,9 @@ def _strings(node: ast.expr | None, constants: dict[str, ast.expr]) -> list[str]
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, (ast.List, ast.Tuple)):
-        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return [
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
     return []
 
 

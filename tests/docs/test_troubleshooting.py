@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docpages
 import pytest
+
 from release_gates import problems
 
 GATES = docpages.ROOT / "tools" / "release_gates"

@@ -78,7 +78,9 @@ def documented(request: pytest.FixtureRequest) -> list[str]:
 def test_documented_command_names_our_identity_and_issuer(documented: list[str]) -> None:
     config = release_config()
     artifact = documented[-1]
-    found = re.fullmatch(r"duckalog-(\d+\.\d+\.\d+[\w.]*?)(?:-py3-none-any\.whl|\.tar\.gz)", artifact)
+    found = re.fullmatch(
+        r"duckalog-(\d+\.\d+\.\d+[\w.]*?)(?:-py3-none-any\.whl|\.tar\.gz)", artifact
+    )
     assert found, f"the command should verify a duckalog dist, not {artifact!r}"
     version = found.group(1)
     identity = (
@@ -89,7 +91,9 @@ def test_documented_command_names_our_identity_and_issuer(documented: list[str])
     assert option(documented, "--bundle") == f"{artifact}.sigstore.json"
 
 
-def run_sigstore(documented: list[str], file: Path, bundle: Path, identity: str) -> subprocess.CompletedProcess[str]:
+def run_sigstore(
+    documented: list[str], file: Path, bundle: Path, identity: str
+) -> subprocess.CompletedProcess[str]:
     argv = replace_option(documented, "--bundle", str(bundle))
     argv = replace_option(argv, "--cert-identity", identity)
     argv = [*argv[:-1], str(file)]
@@ -105,7 +109,9 @@ def test_documented_command_verifies_a_real_bundle_offline(documented: list[str]
     assert f"OK: {FIXTURE_FILE}" in result.stdout + result.stderr
 
 
-def test_documented_command_rejects_a_one_byte_change(documented: list[str], tmp_path: Path) -> None:
+def test_documented_command_rejects_a_one_byte_change(
+    documented: list[str], tmp_path: Path
+) -> None:
     tampered = tmp_path / FIXTURE_FILE.name
     data = bytearray(FIXTURE_FILE.read_bytes())
     data[len(data) // 2] ^= 0x01
