@@ -12,7 +12,7 @@ import pytest
 # --import-mode=importlib does not put test folders on sys.path; the tests import `support`.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import write_parquet  # noqa: E402
+from support import write_parquet
 
 
 @pytest.fixture

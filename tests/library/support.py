@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, Optional
 
 import duckdb
 
@@ -27,7 +26,7 @@ class Run:
     stderr: str
 
 
-def run_cli(*args: str, cwd: Path, env: Optional[Dict[str, str]] = None) -> Run:
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run the installed console script in a subprocess."""
     environ = dict(os.environ)
     environ.update(env or {})
@@ -52,7 +51,7 @@ def write_parquet(path: Path, rows: int = 3) -> Path:
     return path
 
 
-def views_in(database: Path) -> Dict[str, str]:
+def views_in(database: Path) -> dict[str, str]:
     """``{"schema.view": sql}`` of the user views in a catalog file."""
     connection = duckdb.connect(str(database), read_only=True)
     try:

@@ -110,7 +110,8 @@ def test_views_over_an_attached_duckdb_file(tmp_path: Path) -> None:
     config = make(
         tmp_path,
         "attachments: {duckdb: [{alias: ref, path: ref.duckdb}]}\n"
-        "views: [{name: people, source: duckdb, database: ref, table: people, table_schema: crm}]\n",
+        "views: [{name: people, source: duckdb, database: ref, table: people,"
+        " table_schema: crm}]\n",
     )
     target = build(load_catalog(config)).database
     assert digest(reference) == before  # attached read-only

@@ -111,7 +111,8 @@ def test_generate_sql_and_dry_run_redact_secrets_and_write_nothing(tmp_path: Pat
 def test_failed_build_error_and_verbose_log_redact_secrets(tmp_path: Path) -> None:
     """A real build reaching DuckDB with secrets: nothing secret in the error or the log."""
     text = (
-        "duckdb:\n  settings: {autoinstall_known_extensions: false, autoload_known_extensions: false}\n"
+        "duckdb:\n"
+        "  settings: {autoinstall_known_extensions: false, autoload_known_extensions: false}\n"
         "  secrets:\n    - {type: no_such_type, name: s, secret: very-secret-value}\n"
         "views: [{name: v, sql: SELECT 1}]\n"
     )

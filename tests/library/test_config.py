@@ -21,11 +21,16 @@ duckdb:
   load_extensions: [json]
   settings: {threads: 2}
   secrets:
-    - {type: s3, name: lake, key_id: "${env:T_AWS_KEY}", secret: "${env:T_AWS_SECRET}", region: eu-west-1}
+    - type: s3
+      name: lake
+      key_id: "${env:T_AWS_KEY}"
+      secret: "${env:T_AWS_SECRET}"
+      region: eu-west-1
 attachments:
   duckdb:   [{alias: ref, path: ref.duckdb, read_only: true}]
   sqlite:   [{alias: legacy, path: legacy.db}]
-  postgres: [{alias: pg, host: db, port: 5432, database: app, user: app, password: "${env:T_PGPASSWORD}"}]
+  postgres:
+    - {alias: pg, host: db, port: 5432, database: app, user: app, password: "${env:T_PGPASSWORD}"}
 views:
   - name: orders
     schema: sales

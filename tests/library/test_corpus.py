@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any, Callable, Dict
+from typing import Any, Callable
 
 import duckdb
 import pytest
 from support import digest, listing, run_cli, write_parquet
 
 CORPUS = Path(__file__).parent / "corpus"
-CASES: Dict[str, Dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
+CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 
 
 def _alias_bomb() -> bytes:
@@ -35,7 +35,7 @@ def _alias_bomb() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-GENERATORS: Dict[str, Callable[[], bytes]] = {
+GENERATORS: dict[str, Callable[[], bytes]] = {
     "binary_garbage": lambda: b"v:\xff\xfe\x00\x01\x89PNG\r\n\x1a\n" + bytes(range(256)),
     "nul_bytes": lambda: b"views: []\nversion:\x00 1\n",
     "very_large_file": lambda: b"views: []\n" + b"# padding padding padding\n" * 410_000,

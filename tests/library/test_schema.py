@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import jsonschema
 import pytest
@@ -19,7 +19,7 @@ from duckalog.starter import STARTER_CONFIG
 
 CORPUS = Path(__file__).parent / "corpus"
 EXAMPLES = Path(__file__).parents[2] / "examples"
-CASES: Dict[str, Dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
+CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 #: Corpus cases whose problem is in the schema's domain (types, keys, patterns, bounds).
 SCHEMA_CASES = [
     "unknown_top_level_key",

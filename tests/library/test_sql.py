@@ -211,10 +211,13 @@ def test_generated_sql_for_every_kind_of_object() -> None:
         "SET \"memory_limit\" = '1GB'",
         'INSTALL "json"',
         'LOAD "json"',
-        'CREATE SECRET "lake" ("type" \'s3\', "key_id" \'AKIA1\', "secret" \'topsecret\', "region" \'eu\')',
-        "ATTACH 'host=''db'' port=''5432'' dbname=''app'' user=''o\\''neil'' password=''pw\\''d''' AS \"pg\" (TYPE postgres, READ_ONLY)",
+        'CREATE SECRET "lake" ("type" \'s3\', "key_id" \'AKIA1\','
+        " \"secret\" 'topsecret', \"region\" 'eu')",
+        "ATTACH 'host=''db'' port=''5432'' dbname=''app'' user=''o\\''neil''"
+        " password=''pw\\''d''' AS \"pg\" (TYPE postgres, READ_ONLY)",
         'CREATE SCHEMA IF NOT EXISTS "sales"',
-        'CREATE VIEW "sales"."o" AS SELECT * FROM read_csv(\'/d/o.csv\', "header" = true, "columns" = {\'a\': \'INT\'})',
+        'CREATE VIEW "sales"."o" AS SELECT * FROM read_csv(\'/d/o.csv\','
+        " \"header\" = true, \"columns\" = {'a': 'INT'})",
         'CREATE VIEW "p" AS SELECT * FROM "pg"."public"."customers"',
         'CREATE VIEW "q" AS SELECT 1 -- trailing comment',
     ]
