@@ -39,6 +39,13 @@ INDEX_DID_NOT_START = Problem(
     "(pypiserver and passlib) and read the log above.",
 )
 
+TOOLS_MISSING = Problem(
+    "local-index.tools-missing",
+    "{python} cannot write the htpasswd file with passlib: {error}",
+    "Install security/local-index.txt (pypiserver, passlib) into the environment that runs "
+    "the rehearsal or the tests.",
+)
+
 HOST = "127.0.0.1"
 USERNAME_PREFIX = "uploader-"
 
@@ -79,13 +86,18 @@ htpasswd.save()
 
 def write_htpasswd(path: Path, username: str, password: str, python: str = sys.executable) -> None:
     """Write an Apache htpasswd file with one salted sha256-crypt entry (with passlib)."""
-    subprocess.run(
-        [python, "-W", "ignore::DeprecationWarning", "-c", _HTPASSWD_SCRIPT, str(path)],
-        input=f"{username}\n{password}\n",
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    try:
+        subprocess.run(
+            [python, "-W", "ignore::DeprecationWarning", "-c", _HTPASSWD_SCRIPT, str(path)],
+            input=f"{username}\n{password}\n",
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", None) or str(error)
+        raise GateFailure(TOOLS_MISSING, python=python, error=detail.strip()[-500:]) from error
 
 
 def _answers(url: str) -> bool:

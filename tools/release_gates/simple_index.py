@@ -63,6 +63,7 @@ def _open(url: str, timeout: float, accept: str | None = None) -> Any:
     try:
         return _OPENER.open(request, timeout=timeout)
     except urllib.error.HTTPError as error:
+        error.close()  # it holds the response and its socket
         retryable = error.code >= 500 or error.code == 429
         raise IndexReadError(url, f"HTTP {error.code} {error.reason}", retryable) from error
     except (urllib.error.URLError, socket.timeout, ConnectionError, OSError) as error:
