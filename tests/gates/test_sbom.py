@@ -63,10 +63,21 @@ def make_project(
 def build_dists(project: Path, out: Path) -> None:
     """Wheel and sdist of ``project`` into ``out`` (pinned hatchling, no isolation)."""
     subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel",
-         "--outdir", str(out), str(project)],
-        check=True, capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--sdist",
+            "--wheel",
+            "--outdir",
+            str(out),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+    )
 
 
 def run_gate(
@@ -104,15 +115,23 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             code, result = run_gate(monkeypatch, source, dist, base / f"results{attempt}")
             assert code == 0, result
             outputs = {
-                p.name: p.read_bytes() for p in dist.iterdir() if p.name.endswith((".json", ".md", ".html"))
+                p.name: p.read_bytes()
+                for p in dist.iterdir()
+                if p.name.endswith((".json", ".md", ".html"))
             }
             runs.append((result, outputs))
     finally:
         monkeypatch.undo()
     name, version = project["name"], project["version"]
     bom = json.loads(runs[0][1][f"{name}-{version}.cdx.json"])
-    return {"runs": runs, "bom": bom, "dist": dist, "source": source, "name": name,
-            "version": version}  # fmt: skip
+    return {
+        "runs": runs,
+        "bom": bom,
+        "dist": dist,
+        "source": source,
+        "name": name,
+        "version": version,
+    }
 
 
 def test_components_are_the_locked_closure_for_this_python(real: dict[str, Any]) -> None:
@@ -136,9 +155,10 @@ def test_components_are_the_locked_closure_for_this_python(real: dict[str, Any])
         assert len(installed) == 1 and installed[0] in locked[name].hashes
         # ... and every allowed file of this version (not of duckdb's other versions) is listed.
         [reference] = [
-            r for r in component["externalReferences"]
+            r
+            for r in component["externalReferences"]
             if r["type"] == "distribution" and r.get("hashes")
-        ]  # fmt: skip
+        ]
         assert tuple(h["content"] for h in reference["hashes"]) == locked[name].hashes
 
 
@@ -147,8 +167,11 @@ def test_root_is_bound_to_both_dists(real: dict[str, Any]) -> None:
     assert (root["name"], root["version"]) == (real["name"], real["version"])
     assert root["purl"] == f"pkg:pypi/{real['name']}@{real['version']}"
     recorded = sbom.dist_hashes(real["bom"])
-    actual = {p.name: sha256(p) for p in real["dist"].glob(f"{real['name']}-*") if
-              p.name.endswith((".whl", ".tar.gz"))}  # fmt: skip
+    actual = {
+        p.name: sha256(p)
+        for p in real["dist"].glob(f"{real['name']}-*")
+        if p.name.endswith((".whl", ".tar.gz"))
+    }
     assert len(actual) == 2 and recorded == actual
 
 
@@ -158,7 +181,8 @@ def test_two_runs_are_byte_identical_and_dated_from_source_date_epoch(
     (first_result, first), (_, second) = real["runs"]
     assert first == second
     assert set(first) == {
-        f"{real['name']}-{real['version']}.{suffix}" for suffix in ("cdx.json", "sbom.md", "sbom.html")
+        f"{real['name']}-{real['version']}.{suffix}"
+        for suffix in ("cdx.json", "sbom.md", "sbom.html")
     }
     assert real["bom"]["metadata"]["timestamp"] == "2025-11-25T00:00:00+00:00"
     assert "serialNumber" not in real["bom"]
@@ -220,7 +244,9 @@ def local_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ign
 
     def make(tinylib_licence: str | None, requirement: str = "tinylib>=1.0") -> tuple[Path, Path]:
         index = tmp_path / "index"
-        build_dists(make_project(tmp_path / "tinylib", "tinylib", "1.0", [], tinylib_licence), index)
+        build_dists(
+            make_project(tmp_path / "tinylib", "tinylib", "1.0", [], tinylib_licence), index
+        )
         hashes = " ".join(f"--hash=sha256:{sha256(p)}" for p in sorted(index.iterdir()))
         source = tmp_path / "source"
         (source / "security").mkdir(parents=True)

@@ -72,7 +72,9 @@ def find_dists(dist: Path, name: str, version: str) -> Dists:
     problems = verify_sha256sums(dist / SUMS_NAME)
     if problems:
         raise GateFailure(
-            SUMS_INVALID, sums=str(dist / SUMS_NAME), problems="; ".join(p.message for p in problems)
+            SUMS_INVALID,
+            sums=str(dist / SUMS_NAME),
+            problems="; ".join(p.message for p in problems),
         )
     dists = Dists(name=name, version=version, wheel=wheels[0], sdist=sdists[0])
     _check_wheel_metadata(dists)

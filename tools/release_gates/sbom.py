@@ -171,15 +171,27 @@ def describe_venv(python: Path, pyproject: Path, epoch: str, output: Path) -> di
     env.pop("PYTHONPATH", None)
     done = run(
         [
-            sys.executable, "-m", "cyclonedx_py", "environment",
-            "--output-reproducible", "--sv", SPEC_VERSION, "--of", "JSON",
-            "--pyproject", pyproject, "--mc-type", "library",
+            sys.executable,
+            "-m",
+            "cyclonedx_py",
+            "environment",
+            "--output-reproducible",
+            "--sv",
+            SPEC_VERSION,
+            "--of",
+            "JSON",
+            "--pyproject",
+            pyproject,
+            "--mc-type",
+            "library",
             # The combined document is validated below; validating this one too only costs time.
             "--no-validate",
-            "-o", output, python,
+            "-o",
+            output,
+            python,
         ],
         env=env,
-    )  # fmt: skip
+    )
     if not done.ok:
         raise GateFailure(CYCLONEDX_FAILED, output=done.tail())
     bom: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
@@ -265,7 +277,9 @@ def check_components(
             missing=sorted(f"{n} {v}" for n, v in expected - present) or "none",
             unexpected=sorted(f"{n} {v}" for n, v in present - expected) or "none",
         )
-    unlicensed = sorted(f"{c['name']} {c['version']}" for c in components if not sbom_render.licence_text(c))
+    unlicensed = sorted(
+        f"{c['name']} {c['version']}" for c in components if not sbom_render.licence_text(c)
+    )
     if unlicensed:
         raise GateFailure(MISSING_LICENCE, components=unlicensed)
     unhashed = sorted(
@@ -289,7 +303,9 @@ def check_installed_hashes(
             )
 
 
-def check_requires_dist(dists: Dists, bom: Mapping[str, Any], environment: Mapping[str, str]) -> None:
+def check_requires_dist(
+    dists: Dists, bom: Mapping[str, Any], environment: Mapping[str, str]
+) -> None:
     """Every ``Requires-Dist`` of the wheel that applies on this Python is met by a component."""
     versions = {
         canonicalize_name(str(c.get("name"))): str(c.get("version"))
@@ -318,8 +334,11 @@ def serialize(bom: Mapping[str, Any]) -> str:
 
 def validate(text: str) -> None:
     """Validate ``text`` against the CycloneDX 1.6 JSON schema (offline, shipped in the lib)."""
-    from cyclonedx.schema import SchemaVersion
-    from cyclonedx.validation.json import JsonStrictValidator
+    # Only the sbom gate's venv has cyclonedx-python-lib (the lint venv does not).
+    from cyclonedx.schema import SchemaVersion  # type: ignore[import-not-found,unused-ignore]
+    from cyclonedx.validation.json import (  # type: ignore[import-not-found,unused-ignore]
+        JsonStrictValidator,
+    )
 
     error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
     if error is not None:

@@ -135,12 +135,13 @@ def html(bom: Mapping[str, Any]) -> str:
     """The whole SBOM summary as one self-contained HTML page (no scripts, no links out)."""
     title = html_lib.escape(_title(bom))
     timestamp = html_lib.escape(str(bom.get("metadata", {}).get("timestamp", "?")))
+    spec = html_lib.escape(str(bom.get("specVersion", "?")))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{_STYLE}</style></head><body>\n"
         f"<h1>{title}</h1>\n"
-        f"<p>CycloneDX {html_lib.escape(str(bom.get('specVersion', '?')))}, dated {timestamp}.</p>\n"
+        f"<p>CycloneDX {spec}, dated {timestamp}.</p>\n"
         "<h2>Components</h2>\n"
         f"{_html_table(HEADERS, component_rows(bom))}\n"
         "<h2>Distributions</h2>\n"

@@ -210,7 +210,9 @@ def _install(
     return run_.record(step, pip_install(venv, "--no-deps", dist))
 
 
-def smoke_one(interpreter: Interpreter, inputs: Inputs, work: Path, sdist_wheel: Path | None) -> PythonRun:
+def smoke_one(
+    interpreter: Interpreter, inputs: Inputs, work: Path, sdist_wheel: Path | None
+) -> PythonRun:
     """Every step on one Python, in ``work``; never raises for a failed step."""
     start = time.monotonic()
     result = PythonRun(interpreter)
@@ -222,13 +224,20 @@ def smoke_one(interpreter: Interpreter, inputs: Inputs, work: Path, sdist_wheel:
         if result.record("tests", pip_install_locked(wheel_venv, inputs.tests_lock)):
             tested = run(
                 [
-                    wheel_venv.python, "-m", "pytest", inputs.tests,
-                    "--rootdir", inputs.source, "-p", "no:cacheprovider", "-q",
+                    wheel_venv.python,
+                    "-m",
+                    "pytest",
+                    inputs.tests,
+                    "--rootdir",
+                    inputs.source,
+                    "-p",
+                    "no:cacheprovider",
+                    "-q",
                 ],
                 cwd=work,
                 # No .pyc files written into the source tree's tests/.
                 env=wheel_venv.env({"PYTHONDONTWRITEBYTECODE": "1"}),
-            )  # fmt: skip
+            )
             result.record("tests", tested)
 
     sdist_venv, made = create_venv(interpreter.executable, work / "venv-sdist")
@@ -255,11 +264,21 @@ def build_sdist_wheel(inputs: Inputs, work: Path) -> Path:
         pip_install_locked(builder, inputs.backend_lock),
         run(
             [
-                sys.executable, "-m", "pip", "--python", builder.python, "wheel", "--quiet",
-                "--no-deps", "--no-build-isolation", "--wheel-dir", out, inputs.dists.sdist,
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                builder.python,
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--no-build-isolation",
+                "--wheel-dir",
+                out,
+                inputs.dists.sdist,
             ]
         ),
-    ):  # fmt: skip
+    ):
         if not done.ok:
             raise GateFailure(
                 SMOKE_FAILED,
@@ -320,7 +339,9 @@ def smoke(source: Path, dist: Path, requested: Sequence[str] | None, jobs: int) 
             f"Python {sys.version.split()[0]} (hatchling needs 3.10+), then installed"
         )
     if failures:
-        raise GateFailure(SMOKE_FAILED, count=len(failures), failures="; ".join(failures), **details)
+        raise GateFailure(
+            SMOKE_FAILED, count=len(failures), failures="; ".join(failures), **details
+        )
     summary = (
         f"{name} {version}: wheel and sdist install and work on Python "
         f"{', '.join(i.full_version for i in interpreters)}"

@@ -112,9 +112,23 @@ def create_venv(interpreter: str | Path, path: Path) -> tuple[Venv, Completed]:
 
 
 def pip_install(venv: Venv, *args: str | Path, cwd: Path | None = None) -> Completed:
-    """``pip install`` into ``venv`` with the pip of the running (gate) interpreter."""
+    """``pip install`` into ``venv`` with the pip of the running (gate) interpreter.
+
+    ``--no-compile``: byte-compiling every installed module costs more CPU than the
+    whole smoke test imports; Python compiles what it imports.
+    """
     return run(
-        [sys.executable, "-m", "pip", "--python", venv.python, "install", "--quiet", *args],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            venv.python,
+            "install",
+            "--quiet",
+            "--no-compile",
+            *args,
+        ],
         cwd=cwd,
         env=clean_env(),
     )
