@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import docpages
@@ -29,3 +30,35 @@ def test_signing_identities_name_our_repository_and_workflow(page: docpages.Page
         if "trailofbits" in identity:  # the test fixture's own identity
             continue
         assert re.match(expected, identity), f"{page.name}: unexpected identity {identity}"
+
+
+def config_keys() -> dict[str, set[str]]:
+    """Every key of the config model (``src/duckalog/config/model.py``), by class, read with ast."""
+    tree = ast.parse((docpages.ROOT / "src/duckalog/config/model.py").read_text(encoding="utf-8"))
+    keys: dict[str, set[str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            fields = {
+                item.target.id
+                for item in node.body
+                if isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and "ClassVar" not in ast.unparse(item.annotation)
+            }
+            if fields:
+                keys[node.name] = fields
+    return keys
+
+
+def test_configuration_page_describes_every_config_key() -> None:
+    text = docpages.page("docs/configuration.md").text
+    keys = config_keys()
+    assert "View" in keys and "Config" in keys, "cannot read the config model"
+    # Secret.parameters is not a key: every other key of a secret is a parameter.
+    missing = sorted(
+        f"{cls}.{key}"
+        for cls, fields in keys.items()
+        for key in fields
+        if f"`{key}`" not in text and (cls, key) != ("Secret", "parameters")
+    )
+    assert missing == [], f"docs/configuration.md does not mention: {missing}"
