@@ -13,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -145,7 +147,13 @@ def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results
     assert isinstance(details, dict)
     names = [dist["name"] for dist in details["dists"]]
     assert names == ["tiny_pkg-1.2.3.tar.gz", "tiny_pkg-1.2.3-py3-none-any.whl"]
-    assert details["source_date_epoch"] == int(git(repo, "log", "-1", "--format=%ct"))
+    epoch = int(git(repo, "log", "-1", "--format=%ct"))
+    assert details["source_date_epoch"] == epoch
+    # SOURCE_DATE_EPOCH really reached the backend: every wheel member carries the commit time.
+    stamp = time.gmtime(epoch)
+    expected_time = (*stamp[:5], stamp.tm_sec // 2 * 2)  # zip keeps even seconds
+    with zipfile.ZipFile(tmp_path / "out1" / names[1]) as wheel_zip:
+        assert {info.date_time for info in wheel_zip.infolist()} == {expected_time}
     assert details["backend"] == ["hatchling==1.33.0"]
     assert all("identical" in line for line in details["reproducibility"])
     assert "tinypkg/\n" in details["wheel_tree"] + "\n"
