@@ -271,6 +271,17 @@ def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path, results: P
     )
 
 
+def test_a_required_file_missing_from_the_wheel_fails(tmp_path: Path, results: Path) -> None:
+    policy = POLICY.replace('require = ["tinypkg/__init__.py"', 'require = ["tinypkg/py.typed"')
+    repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
+    code, result = run(repo, tmp_path / "out", results)
+    assert code == 1
+    assert result["problem_code"] == "build.missing-dist-files"
+    assert result["summary"] == (
+        "the dists lack required files: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/py.typed"
+    )
+
+
 def test_version_mismatch_fails_naming_both_values(tmp_path: Path, results: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.4")
