@@ -62,3 +62,14 @@ def test_configuration_page_describes_every_config_key() -> None:
         if f"`{key}`" not in text and (cls, key) != ("Secret", "parameters")
     )
     assert missing == [], f"docs/configuration.md does not mention: {missing}"
+
+
+def test_the_verify_gate_derives_the_documented_identity() -> None:
+    from release_gates.verify import release_identity, release_issuer
+
+    text = docpages.page("docs/verifying.md").text
+    documented = re.findall(r"--cert-identity (\S+)", text)
+    assert documented, "docs/verifying.md shows no --cert-identity"
+    tag = documented[0].rsplit("/", 1)[1]  # .../refs/tags/v0.1.0 -> v0.1.0
+    assert release_identity(tag) == documented[0]
+    assert f"--cert-oidc-issuer {release_issuer()}" in text
