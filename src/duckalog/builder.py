@@ -86,8 +86,10 @@ def _execute(
 ) -> None:
     import duckdb
 
+    debug = log.isEnabledFor(logging.DEBUG)
     for statement in statements:
-        log.debug("%s", redact(statement.shown))
+        if debug:
+            log.debug("%s", redact(statement.shown))
         try:
             connection.execute(statement.sql)
         except duckdb.Error as error:
@@ -114,10 +116,18 @@ def build(catalog: Catalog, database: Path | None = None) -> BuildResult:
     target = Path(os.path.abspath(database or catalog.database))
     statements = generate(catalog)
     redact = Redactor(catalog.secret_values)
+    subject = f"catalog {target}"
     if not target.parent.is_dir():
-        raise BuildError(f"folder {target.parent} does not exist", subject=f"catalog {target}")
+        raise BuildError(f"folder {target.parent} does not exist", subject=subject)
     log.info("building %d views into %s", len(catalog.views), target)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        workdir = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        )
+    except OSError as error:
+        raise BuildError(
+            f"cannot write beside the catalog: {error.strerror}", subject=subject
+        ) from None
     try:
         scratch = workdir / target.name
         connection = duckdb.connect(str(scratch))
@@ -135,10 +145,10 @@ def build(catalog: Catalog, database: Path | None = None) -> BuildResult:
         _remove(target.with_name(target.name + ".wal"))
         os.replace(scratch, target)
         _fsync(target.parent)
+    except duckdb.Error as error:  # outside any one statement: connect, commit, close
+        raise BuildError(redact(str(error)), subject=subject) from None
     except OSError as error:
-        raise BuildError(
-            f"{error.strerror}: {error.filename}", subject=f"catalog {target}"
-        ) from None
+        raise BuildError(f"{error.strerror}: {error.filename}", subject=subject) from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     seconds = time.perf_counter() - started

@@ -193,3 +193,15 @@ def test_quickstart_example_builds(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     catalog = tmp_path / "quickstart" / "catalog.duckdb"
     assert set(views_in(catalog)) == {"shop.orders", "shop.customers", "shop.revenue_by_country"}
+
+
+def test_target_that_cannot_be_replaced_is_a_build_error(tmp_path: Path) -> None:
+    project(tmp_path, "views: [{name: orders, source: parquet, uri: data/orders.parquet}]\n")
+    (tmp_path / "catalog.duckdb").mkdir()
+    (tmp_path / "catalog.duckdb" / "keep.txt").write_text("x")
+    before = listing(tmp_path)
+    run = run_cli("build", "duckalog.yaml", cwd=tmp_path)
+    assert run.code == 3
+    assert "duckalog: error: build failed at catalog" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert listing(tmp_path) == before

@@ -26,21 +26,20 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc]
     """Safe YAML loader that rejects duplicate mapping keys."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, Any] = {}
+        seen: set[tuple[str, str]] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in seen
-            except TypeError:  # unhashable key: let the base class report it
-                break
-            if duplicate:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # complex keys are rejected later (keys must be strings)
+            # Compare resolved tag and text, without constructing the key a second time.
+            key = (key_node.tag, key_node.value)
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while constructing a mapping",
                     node.start_mark,
-                    f"duplicate key {key!r}",
+                    f"duplicate key {key_node.value!r}",
                     key_node.start_mark,
                 )
-            seen[key] = True
+            seen.add(key)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 
