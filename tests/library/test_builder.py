@@ -148,3 +148,27 @@ def test_two_concurrent_builds_of_one_target(tmp_path: Path) -> None:
     assert codes == [0, 0]
     assert set(views_in(tmp_path / "catalog.duckdb")) == {f"main.v{i}" for i in range(30)}
     assert listing(tmp_path) == ["catalog.duckdb", "data", "data/orders.parquet", "duckalog.yaml"]
+
+
+def test_csv_and_json_views_with_reader_options(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "people.csv").write_text("id;name\n1;Ada\n2;Grace\n", encoding="utf-8")
+    (tmp_path / "data" / "events.json").write_text(
+        '[{"id": 1, "kind": "start"}, {"id": 2, "kind": "stop"}]', encoding="utf-8"
+    )
+    config = tmp_path / "duckalog.yaml"
+    config.write_text(
+        "views:\n"
+        "  - {name: people, source: csv, uri: data/people.csv,"
+        " options: {delim: ';', header: true, columns: {id: INTEGER, name: VARCHAR}}}\n"
+        "  - {name: events, source: json, uri: data/events.json, options: {format: array}}\n",
+        encoding="utf-8",
+    )
+    target = build(load_catalog(config)).database
+    connection = duckdb.connect(str(target), read_only=True)
+    try:
+        names = connection.execute("SELECT name FROM people ORDER BY id").fetchall()
+        assert names == [("Ada",), ("Grace",)]
+        assert connection.execute("SELECT count(*) FROM events").fetchone() == (2,)
+    finally:
+        connection.close()

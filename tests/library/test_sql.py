@@ -14,7 +14,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from duckalog.builder import build
-from duckalog.config.model import PostgresAttachment, Secret, View
+from duckalog.config.model import (
+    DuckDBAttachment,
+    PostgresAttachment,
+    Secret,
+    SQLiteAttachment,
+    View,
+)
 from duckalog.config.resolved import Catalog, Located, Origin
 from duckalog.sql import generate, literal, quote_ident, quote_string, render
 
@@ -190,6 +196,8 @@ def test_generated_sql_for_every_kind_of_object() -> None:
                 ),
                 ORIGIN,
             ),
+            Located(SQLiteAttachment(alias="old", path="/d/legacy.db"), ORIGIN),
+            Located(DuckDBAttachment(alias="rw", path="/d/it's.duckdb", read_only=False), ORIGIN),
         ),
         views=located_views(
             View(
@@ -215,6 +223,8 @@ def test_generated_sql_for_every_kind_of_object() -> None:
         " \"secret\" 'topsecret', \"region\" 'eu')",
         "ATTACH 'host=''db'' port=''5432'' dbname=''app'' user=''o\\''neil''"
         " password=''pw\\''d''' AS \"pg\" (TYPE postgres, READ_ONLY)",
+        "ATTACH '/d/legacy.db' AS \"old\" (TYPE sqlite, READ_ONLY)",
+        "ATTACH '/d/it''s.duckdb' AS \"rw\"",
         'CREATE SCHEMA IF NOT EXISTS "sales"',
         'CREATE VIEW "sales"."o" AS SELECT * FROM read_csv(\'/d/o.csv\','
         " \"header\" = true, \"columns\" = {'a': 'INT'})",
