@@ -93,7 +93,7 @@ def test_failure_summary_names_the_gate_and_the_fix(tmp_path: Path) -> None:
         "[audit.vulnerable]: GHSA-xxxx in pyyaml 6.0.1 &lt;b&gt; What to do: Upgrade pyyaml."
         in text
     )
-    assert "**sign**: Sigstore signing" in text
+    assert "**sign**: Sigstore signing" in text  # no verify result: the job's own advice
     assert "<b>" not in text
 
 
@@ -131,3 +131,17 @@ def test_summary_without_needs_fails_closed(tmp_path: Path) -> None:
     result = report("summary", "--results", str(tmp_path), env={"NEEDS": "not json"})
     assert result.returncode == 1
     assert "workflow_report.bad-needs" in result.stderr
+
+
+def test_failed_signature_check_is_reported_under_the_sign_job(tmp_path: Path) -> None:
+    write_result(
+        GateResult("verify", Status.FAILED, "bad identity", problem_code="verify.x", fix="Fix."),
+        tmp_path,
+    )
+    needs = {"sign": {"result": "failure"}, "attest": {"result": "cancelled"}}
+    summary = tmp_path / "summary.md"
+    env = {"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)}
+    assert report("summary", "--results", str(tmp_path), env=env).returncode == 1
+    text = summary.read_text(encoding="utf-8")
+    assert "- **sign** [verify.x]: bad identity What to do: Fix." in text
+    assert "- **attest**: actions/attest failed" in text

@@ -46,6 +46,13 @@ RELEASE_FAILED = Problem(
     "Read the job summary: it names each failed job and what to do.",
 )
 
+# Jobs that run a gate under another name (the rest are named after their gate).
+JOB_GATE: Mapping[str, str] = {
+    "sign": "verify",
+    "publish-testpypi": "publish",
+    "verify-pypi": "publish",
+}
+
 # What to do when a job without a gate result of its own fails.
 JOB_ADVICE: Mapping[str, str] = {
     "test": "A library test failed on that Python: fix it on main, bump or re-tag.",
@@ -113,7 +120,9 @@ def render_summary(
     repository: str,
 ) -> tuple[str, list[str]]:
     """The markdown summary and the failed jobs (empty when the release went through)."""
-    failed = sorted(job for job, info in needs.items() if info.get("result") == "failure")
+    failed = sorted(
+        job for job, info in needs.items() if info.get("result") in ("failure", "cancelled")
+    )
     lines = [f"# duckalog {_escape(version or '?')}", ""]
     lines += ["| job | result |", "|---|---|"]
     lines += [
@@ -123,8 +132,7 @@ def render_summary(
     if failed:
         lines.append("## What failed and what to do")
         for job in failed:
-            gate = job.split(" ")[0]
-            result = results.get(gate)
+            result = results.get(JOB_GATE.get(job, job))
             if result is not None and result.status is Status.FAILED:
                 lines.append(
                     f"- **{_escape(job)}** [{_escape(result.problem_code or '')}]: "
