@@ -40,7 +40,8 @@ GENERATORS: dict[str, Callable[[], bytes]] = {
     "nul_bytes": lambda: b"views: []\nversion:\x00 1\n",
     "very_large_file": lambda: b"views: []\n" + b"# padding padding padding\n" * 410_000,
     "alias_bomb": _alias_bomb,
-    "deeply_nested": lambda: b"views: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    # Under libyaml's own limit (1000 in newer releases), so Duckalog's limit decides.
+    "deeply_nested": lambda: b"views: " + b"[" * 500 + b"]" * 500 + b"\n",
     "deeply_nested_json": lambda: b'{"views": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 }
 

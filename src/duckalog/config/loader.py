@@ -26,6 +26,8 @@ from .validate import Problem, Validator
 
 #: Interpolation visits at most this many values; more means alias bombs or absurd files.
 MAX_VALUES = 1_000_000
+#: Deeper data is rejected before anything recurses over it (real configs are ~5 levels).
+MAX_DEPTH = 64
 #: Secret parameters that are configuration, not credentials, and may be shown.
 PUBLIC_SECRET_PARAMETERS = frozenset({"region", "endpoint", "url_style", "use_ssl", "account_name"})
 #: Names DuckDB gives its own databases; an attachment cannot take them.
@@ -54,11 +56,15 @@ def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
     problems: list[Problem] = []
     budget = [MAX_VALUES]
 
-    def walk(value: Any, key: str) -> Any:
+    def walk(value: Any, key: str, depth: int = 0) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
             raise ConfigError(
                 f"config has more than {MAX_VALUES} values (YAML alias expansion?)", file=file
+            )
+        if depth > MAX_DEPTH:
+            raise ConfigError(
+                f"config is nested too deeply (more than {MAX_DEPTH} levels)", file=file
             )
         if isinstance(value, str):
             if "\x00" in value:
@@ -70,9 +76,11 @@ def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
                 problems.append(Problem(key, str(error)))
                 return value
         if isinstance(value, list):
-            return [walk(item, f"{key}[{index}]") for index, item in enumerate(value)]
+            return [walk(item, f"{key}[{index}]", depth + 1) for index, item in enumerate(value)]
         if isinstance(value, dict):
-            return {k: walk(v, f"{key}.{k}" if key else str(k)) for k, v in value.items()}
+            return {
+                k: walk(v, f"{key}.{k}" if key else str(k), depth + 1) for k, v in value.items()
+            }
         return value
 
     result = walk(data, "")
