@@ -76,7 +76,7 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
     connection.close()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(name=names)
 def test_quoted_identifier_round_trips(connection: duckdb.DuckDBPyConnection, name: str) -> None:
     description = connection.execute(f"SELECT 1 AS {quote_ident(name)}").description
@@ -84,13 +84,13 @@ def test_quoted_identifier_round_trips(connection: duckdb.DuckDBPyConnection, na
     assert description[0][0] == name
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(text=texts)
 def test_string_literal_round_trips(connection: duckdb.DuckDBPyConnection, text: str) -> None:
     assert connection.execute(f"SELECT {quote_string(text)}").fetchone() == (text,)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(view=names, schema=names)
 def test_hostile_names_create_exactly_one_view(
     connection: duckdb.DuckDBPyConnection, view: str, schema: str
@@ -130,7 +130,7 @@ def test_hostile_names_create_exactly_one_view(
 
 
 @settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(view=names, schema=names, description=texts)
 def test_hostile_names_in_a_real_build(
