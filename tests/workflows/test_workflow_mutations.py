@@ -8,6 +8,8 @@ through the same YAML round trip, must pass, so a rejection is caused by the edi
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -31,12 +33,18 @@ def _yaml() -> YAML:
     return yaml
 
 
+@functools.lru_cache(maxsize=1)
+def _parsed(text: str) -> Any:
+    """The round-trip parse of publish.yml, done once (each mutation edits a deep copy)."""
+    return _yaml().load(text)
+
+
 def edit(change: Callable[[Any], None]) -> Callable[[str], str]:
     """A text -> text mutation from an edit of the round-tripped YAML (comments kept)."""
 
     def mutate(text: str) -> str:
         yaml = _yaml()
-        data = yaml.load(text)
+        data = copy.deepcopy(_parsed(text))
         change(data)
         out = io.StringIO()
         yaml.dump(data, out)
