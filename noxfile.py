@@ -194,10 +194,14 @@ def gate_tests(session: nox.Session) -> None:
                 *session.posargs, env=gate_env())
 
 
-@nox.session(tags=["tests"])
+@nox.session(tags=["tests"], requires=["test_wheel"])
 def docs(session: nox.Session) -> None:
-    """Docs tests: nox sessions and links exist, the documented verify command really verifies."""
+    """Docs tests: nox sessions and links exist, the documented commands really work.
+
+    The built wheel is installed so the README's quick start runs for real.
+    """
     install_locked(session, "docs")
+    install_project(session)
     env = {"PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "tests" / "docs")])}
     session.run("python", "-m", "pytest", "tests/docs", "-p", "no:cacheprovider",
                 *session.posargs, env=env)
