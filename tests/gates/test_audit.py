@@ -223,3 +223,29 @@ def test_offline_with_reachable_osv_url_runs(tmp_path: Path) -> None:
         )
     assert code == 1
     assert result.problem_code == "audit.vulnerable"
+
+
+def test_service_error_fails_closed(tmp_path: Path) -> None:
+    with OsvServer(fail_status=503) as osv:
+        code, result, _ = run_audit(
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
+        )
+        assert osv.queries == []  # the server refused before reading: nothing was judged
+    assert code == 1
+    assert result.status is Status.FAILED
+    assert result.problem_code == "audit.service-unreachable"
+    assert "503 Server Error" in result.summary
+
+
+def test_osv_server_cli_prints_its_url_and_stops_by_itself() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
+    done = subprocess.run(
+        [sys.executable, "-m", "release_gates.osv_server", "--lifetime", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert done.stdout.startswith("http://127.0.0.1:")
+    assert done.stdout.strip().endswith("/v1/query")

@@ -24,6 +24,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -62,7 +63,7 @@ WAIVER_EXPIRED = Problem(
 )
 SERVICE_UNREACHABLE = Problem(
     "audit.service-unreachable",
-    "cannot reach the OSV service at {url}: {error}",
+    "cannot reach or use the OSV service at {url}: {error}",
     "Check the network, or point PIP_AUDIT_OSV_URL (or --osv-url) at a reachable "
     "OSV-compatible /v1/query endpoint. For a rehearsal without network pass --offline: the "
     "audit is then NOT RUN and the release is not releasable.",
@@ -89,7 +90,17 @@ _UNREACHABLE_MARKERS = (
     "Name or service not known",
     "Temporary failure in name resolution",
     "timed out",
+    "Server Error",  # requests' HTTPError for a 5xx answer: the service is down
+    "Too Many Requests",
 )
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception)\b.*")
+
+
+def _error_text(stderr: str) -> str:
+    """The exception lines of a traceback (the cause and the last), else its last line."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    exceptions = [line for line in lines if _EXCEPTION_LINE.match(line)]
+    return " <- ".join(reversed(exceptions[-2:])) or (lines[-1] if lines else "no output")
 
 
 @dataclass
@@ -175,10 +186,16 @@ def audit_closure(
     except json.JSONDecodeError:
         report = None
     if not isinstance(report, dict):
-        error = " ".join(done.stderr.strip().splitlines()[-1:]) or "no output"
+        error = _error_text(done.stderr)
         if any(marker in done.stderr for marker in _UNREACHABLE_MARKERS):
             raise GateFailure(SERVICE_UNREACHABLE, url=osv_url, error=error)
-        raise GateFailure(TOOL_ERROR, pythons=", ".join(pythons), code=done.returncode, error=error)
+        raise GateFailure(
+            TOOL_ERROR,
+            pythons=", ".join(pythons),
+            code=done.returncode,
+            error=error,
+            command=" ".join(command),
+        )
     audited = {
         (canonicalize_name(d["name"]), d["version"])
         for d in report.get("dependencies", [])

@@ -76,8 +76,15 @@ def matches(record: dict[str, Any], name: str, version: str) -> bool:
 class OsvServer:
     """Context manager running the stand-in on 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, advisories: Iterable[dict[str, Any]] = (), lifetime_s: float = 300) -> None:
+    def __init__(
+        self,
+        advisories: Iterable[dict[str, Any]] = (),
+        lifetime_s: float = 300,
+        fail_status: int | None = None,
+    ) -> None:
         self.advisories = list(advisories)
+        # Fault injection: answer every query with this HTTP error status instead.
+        self.fail_status = fail_status
         self.lifetime_s = lifetime_s
         self.queries: list[dict[str, Any]] = []
         self._lock = threading.Lock()
@@ -109,6 +116,9 @@ class OsvServer:
             def do_POST(self) -> None:
                 if self.path != QUERY_PATH:
                     self.send_error(404)
+                    return
+                if osv.fail_status is not None:
+                    self.send_error(osv.fail_status)
                     return
                 length = int(self.headers.get("Content-Length", "0"))
                 try:
@@ -154,10 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m release_gates.osv_server")
     parser.add_argument("--advisories", type=Path, help="JSON list of OSV records to serve")
     parser.add_argument("--lifetime", type=float, default=600.0, help="seconds before it stops")
+    parser.add_argument("--fail-status", type=int, help="answer every query with this error")
     args = parser.parse_args(argv)
     records = json.loads(args.advisories.read_text()) if args.advisories else []
     stopped = threading.Event()
-    with OsvServer(records, lifetime_s=args.lifetime) as osv:
+    with OsvServer(records, lifetime_s=args.lifetime, fail_status=args.fail_status) as osv:
         print(osv.url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stopped.wait(args.lifetime)
