@@ -31,7 +31,14 @@ import pytest
 
 from release_gates import simple_index
 from release_gates.checksums import write_sha256sums
-from release_gates.fault_proxy import Forward, ForwardThenStatus, Reset, Status, fault_proxy
+from release_gates.fault_proxy import (
+    Delay,
+    Forward,
+    ForwardThenStatus,
+    Reset,
+    Status,
+    fault_proxy,
+)
 from release_gates.local_index import LocalIndex, local_index
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools"
@@ -193,6 +200,19 @@ def test_503_twice_then_ok_succeeds_after_two_logged_retries(
     retries = [line for line in run.output.splitlines() if "retrying" in line]
     assert len(retries) == 2, run.output
     assert all(release.wheel in line and "HTTP 503" in line for line in retries)
+    assert on_index(index, release) == release.sha256
+
+
+def test_a_timeout_and_a_429_are_retried(index: LocalIndex, release: Release) -> None:
+    # twine has no timeout of its own: the gate kills an attempt that hangs.
+    with fault_proxy(index.url, [Delay(120), Status(429)]) as proxy:
+        run = run_publish(release, index, "--repository-url", proxy.url, "--upload-timeout", "10")
+        actions = proxy.uploads()
+    assert run.returncode == 0, run.output
+    assert actions[:2] == [Delay(120), Status(429)]
+    retries = [line for line in run.output.splitlines() if "retrying" in line]
+    assert "last: timed out" in retries[0]
+    assert "last: HTTP 429" in retries[1]
     assert on_index(index, release) == release.sha256
 
 
