@@ -122,7 +122,9 @@ def resolve_path(value: str, base: Path) -> str:
     if _URL.match(value):
         return value
     # os.path on strings: pathlib is measurably slower for thousands of views.
-    return os.path.normpath(os.path.join(base, os.path.expanduser(value)))
+    if value.startswith("~"):
+        value = os.path.expanduser(value)
+    return os.path.normpath(os.path.join(base, value))
 
 
 def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = None) -> LoadedFile:

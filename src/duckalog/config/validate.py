@@ -83,30 +83,33 @@ def unwrap_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-_ANALYSED: dict[Any, tuple[str, Any, bool]] = {}
+#: Keyed by id(): hashing typing constructs is slow, and model types live forever.
+_ANALYSED: dict[int, tuple[Any, tuple[str, Any, bool]]] = {}
 
 
 def _analyse(tp: Any) -> tuple[str, Any, bool]:
     """``(kind, inner, optional)`` of a model type, computed once per type."""
-    if tp not in _ANALYSED:
-        bare, optional = unwrap_optional(tp)
-        origin = typing.get_origin(bare)
-        if dataclasses.is_dataclass(bare):
-            result: tuple[str, Any, bool] = ("dataclass", bare, optional)
-        elif origin is list:
-            result = ("list", typing.get_args(bare)[0], optional)
-        elif origin is dict:
-            result = ("dict", typing.get_args(bare)[1], optional)
-        elif origin is Literal:
-            result = ("literal", typing.get_args(bare), optional)
-        elif origin is Union:
-            result = ("union", typing.get_args(bare), optional)
-        elif bare is Any:
-            result = ("any", None, optional)
-        else:
-            result = ("scalar", bare, optional)
-        _ANALYSED[tp] = result
-    return _ANALYSED[tp]
+    cached = _ANALYSED.get(id(tp))
+    if cached is not None and cached[0] is tp:
+        return cached[1]
+    bare, optional = unwrap_optional(tp)
+    origin = typing.get_origin(bare)
+    if dataclasses.is_dataclass(bare):
+        result: tuple[str, Any, bool] = ("dataclass", bare, optional)
+    elif origin is list:
+        result = ("list", typing.get_args(bare)[0], optional)
+    elif origin is dict:
+        result = ("dict", typing.get_args(bare)[1], optional)
+    elif origin is Literal:
+        result = ("literal", typing.get_args(bare), optional)
+    elif origin is Union:
+        result = ("union", typing.get_args(bare), optional)
+    elif bare is Any:
+        result = ("any", None, optional)
+    else:
+        result = ("scalar", bare, optional)
+    _ANALYSED[id(tp)] = (tp, result)
+    return result
 
 
 class Validator:
