@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import base64
 import http.client
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -63,3 +68,38 @@ def test_fails_clearly_when_the_tools_are_missing(tmp_path: Path) -> None:
     with pytest.raises(GateFailure) as failure, local_index(tmp_path / "i", python="/bin/false"):
         pass
     assert failure.value.problem.code == "local-index.tools-missing"
+
+
+def is_running(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (an orphan waits for init to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_the_server_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path\n"
+         "from release_gates.local_index import local_index\n"
+         "with local_index(Path(sys.argv[1])) as index:\n"
+         "    print(index.pid, flush=True); time.sleep(600)\n",
+         str(tmp_path / "index")],
+        stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "tools")},
+    )  # fmt: skip
+    assert parent.stdout is not None
+    server_pid = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)  # no `finally` runs in the parent
+    parent.wait(timeout=10)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not is_running(server_pid):
+            return
+        time.sleep(0.1)
+    os.kill(server_pid, signal.SIGKILL)
+    raise AssertionError(f"pypiserver {server_pid} outlived its killed parent")

@@ -25,7 +25,6 @@ import http.client
 import socket
 import struct
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +90,7 @@ class FaultProxy:
     then: Action
     events: list[tuple[str, str, Action]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def next_action(self, method: str, path: str) -> Action:
         """The scripted action for this request (uploads only), recorded in ``events``."""
@@ -181,7 +181,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             elif isinstance(action, Reset):
                 self._drop(reset=True)
             elif isinstance(action, Delay):
-                time.sleep(action.seconds)
+                proxy.stopping.wait(action.seconds)  # cut short when the proxy stops
                 self._drop(reset=False)
             elif isinstance(action, ForwardThenStatus):
                 self._forward(body)
@@ -217,6 +217,7 @@ def fault_proxy(
     try:
         yield proxy
     finally:
+        proxy.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

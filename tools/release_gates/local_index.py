@@ -61,6 +61,7 @@ class LocalIndex:
     password: str
     packages_dir: Path
     log_file: Path
+    pid: int
 
 
 def free_port() -> int:
@@ -98,6 +99,18 @@ def write_htpasswd(path: Path, username: str, password: str, python: str = sys.e
     except (OSError, subprocess.SubprocessError) as error:
         detail = getattr(error, "stderr", None) or str(error)
         raise GateFailure(TOOLS_MISSING, python=python, error=detail.strip()[-500:]) from error
+
+
+# Starts pypiserver so that, on Linux, it gets SIGTERM when its parent dies. The
+# `with` block stops the server on every normal or exceptional exit; this covers
+# the parent being killed outright (e.g. a CI timeout), so no server outlives the
+# rehearsal. Done in the child's own code, not with preexec_fn (unsafe with threads).
+_SERVER_BOOT = """
+import ctypes, runpy, signal, sys
+if sys.platform.startswith("linux"):
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+runpy.run_module("pypiserver", run_name="__main__", alter_sys=True)
+"""
 
 
 def _answers(url: str) -> bool:
@@ -138,7 +151,7 @@ def local_index(
     url = f"http://{HOST}:{port}/"
     log_file = workdir / "pypiserver.log"
     command = [
-        python, "-m", "pypiserver", "run",
+        python, "-c", _SERVER_BOOT, "run",
         "--host", HOST, "--port", str(port),
         "--authenticate", "update", "--passwords", str(htpasswd),
         # Never redirect a missing project to pypi.org: the index must be exactly what we upload.
@@ -168,6 +181,7 @@ def local_index(
             password=password,
             packages_dir=packages_dir,
             log_file=log_file,
+            pid=process.pid,
         )
     finally:
         _stop(process)
