@@ -319,3 +319,18 @@ def test_command_line_rerenders_the_reports(tmp_path: Path) -> None:
         .read_text(encoding="utf-8")
         .startswith("<!DOCTYPE html>")
     )
+
+
+def test_a_long_multi_line_summary_is_one_line_in_tables_and_whole_under_problems(
+    tmp_path: Path,
+) -> None:
+    summary = "3 smoke steps failed: Python 3.9 / tests: " + "x" * 300 + "\nTraceback\n  more"
+    failed = GateResult("smoke", Status.FAILED, summary)
+    md, _ = render(tmp_path, all_passed(smoke=failed))
+    row = md_row(md, "smoke", after="## Gates")
+    assert "Traceback" not in row and "…" in row
+    assert len(row) < 320
+    problems = md[md.index("## Problems") : md.index("## Hashes")]
+    assert "Traceback\n  more" in problems
+    text = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
+    assert all(len(line) < 260 for line in text.splitlines())

@@ -44,7 +44,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from release_gates import report
 from release_gates.pipeline import REHEARSAL, Step
+from release_gates.report import one_line
 from release_gates.result import RESULTS_ENV, GateResult, Status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,7 +355,7 @@ class Rehearsal:
         path.write_text(result.to_json(), encoding="utf-8")
         self.done[result.gate] = result
         line = f"<== {result.gate}: {result.status.value.upper()} in {result.duration_s:.1f} s"
-        self.say(f"{line} - {result.summary}")
+        self.say(f"{line} - {one_line(result.summary, limit=160)}")
 
     def _start_ready(self) -> None:
         for step in self.plan.steps:
@@ -506,8 +508,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="extra argument for every child nox, e.g. --nox-arg=--no-install",
     )
     options = parser.parse_args(argv)
-
-    from release_gates import report
 
     steps: Sequence[Step] = REHEARSAL
     dist = options.dist.resolve()

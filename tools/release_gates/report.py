@@ -31,6 +31,8 @@ META_FILE = "rehearsal.json"
 DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
 # Lists longer than this are shown as preformatted lines rather than bullets.
 LONG_LIST = 12
+# Summaries in tables and the terminal are cut to one line of this length.
+SUMMARY_LIMIT = 200
 # Keys that name a row; they become the first column of a details table.
 LEADING_COLUMNS = frozenset({"python", "name", "package", "file", "id", "gate"})
 
@@ -189,6 +191,15 @@ TONES = {
 }
 
 
+def one_line(text: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The first line of ``text``, cut to ``limit`` characters (tables stay readable)."""
+    lines = text.strip().splitlines()
+    first = lines[0] if lines else ""
+    if len(first) > limit:
+        return first[: limit - 1] + "…"
+    return first + (" …" if len(lines) > 1 else "")
+
+
 def badge(status: Status) -> Badge:
     """The badge of a gate status."""
     return Badge(status.value.upper(), TONES[status])
@@ -197,7 +208,7 @@ def badge(status: Status) -> Badge:
 def verdict(results: Iterable[GateResult]) -> tuple[bool, tuple[str, ...]]:
     """Releasable only when every gate passed; otherwise the reasons, one per gate."""
     reasons = tuple(
-        f"{r.gate}: {r.status.value.upper()} - {r.summary}"
+        f"{r.gate}: {r.status.value.upper()} - {one_line(r.summary)}"
         for r in results
         if r.status is not Status.PASSED
     )
@@ -337,7 +348,9 @@ def build_document(loaded: Loaded) -> Document:
     ]
     gates = Table(
         ("gate", "status", "duration", "summary"),
-        tuple((r.gate, badge(r.status), f"{r.duration_s:.1f} s", r.summary) for r in results),
+        tuple(
+            (r.gate, badge(r.status), f"{r.duration_s:.1f} s", one_line(r.summary)) for r in results
+        ),
     )
     sections = [Section("Gates", (gates,))]
 
@@ -345,12 +358,14 @@ def build_document(loaded: Loaded) -> Document:
     for r in results:
         if r.status is Status.FAILED:
             tail = str(r.details.get("rehearsal", {}).get("output_tail", "")).strip()
-            lines = [f"{r.gate}: {r.summary}"]
+            lines = [f"{r.gate}: {one_line(r.summary)}"]
             if r.problem_code:
                 lines.append(f"problem code: {r.problem_code}")
             if r.fix:
                 lines.append(f"what to do: {r.fix}")
             problems.append(Bullets(tuple(lines)))
+            if one_line(r.summary) != r.summary.strip():
+                problems += [Paragraph("the whole message:"), Code(r.summary.strip())]
             if tail:
                 problems.append(Code(tail))
     if problems:
@@ -385,7 +400,7 @@ def build_document(loaded: Loaded) -> Document:
 
     for r in results:
         shown = {k: v for k, v in r.details.items() if k != "rehearsal"}
-        blocks: list[Block] = [Paragraph(f"{r.status.value.upper()}: {r.summary}")]
+        blocks: list[Block] = [Paragraph(f"{r.status.value.upper()}: {one_line(r.summary)}")]
         blocks += details_blocks(shown)
         sections.append(Section(f"Gate {r.gate}", tuple(blocks), level=3))
 
@@ -408,12 +423,13 @@ def render_terminal(loaded: Loaded, tail_lines: int = 6) -> str:
     lines = ["", f"{document.title}: {document.verdict.text}"]
     for r in loaded.results:
         status = r.status.value.upper()
-        lines.append(f"  {r.gate:<{width}}  {status:<8} {r.duration_s:7.1f} s  {r.summary}")
+        summary = one_line(r.summary, limit=120)
+        lines.append(f"  {r.gate:<{width}}  {status:<8} {r.duration_s:7.1f} s  {summary}")
     for r in loaded.results:
         if r.status is not Status.FAILED:
             continue
         facts = r.details.get("rehearsal", {})
-        lines += ["", f"{r.gate} FAILED: {r.summary}"]
+        lines += ["", f"{r.gate} FAILED: {one_line(r.summary)}"]
         if r.fix:
             lines.append(f"  what to do: {r.fix}")
         tail = str(facts.get("output_tail", "")).splitlines()[-tail_lines:]
