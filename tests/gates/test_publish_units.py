@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +19,14 @@ from hypothesis import strategies as st
 from release_gates import simple_index
 from release_gates.checksums import write_sha256sums
 from release_gates.problems import GateFailure
-from release_gates.publish import classify, default_simple_url, read_release, scrub, secrets_from
+from release_gates.publish import (
+    classify,
+    default_simple_url,
+    main,
+    read_release,
+    scrub,
+    secrets_from,
+)
 from release_gates.retry import Attempts, RetryPolicy
 
 # --- backoff --------------------------------------------------------------------
@@ -276,3 +284,26 @@ def test_environment_proxies_are_ignored(server: str, monkeypatch: pytest.Monkey
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     assert simple_index.project_files(f"{server}/html/", "demo-pkg")
+
+
+def test_credentials_in_an_index_url_never_reach_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(tmp_path / "results"))
+    for name in ("demo-1.0.tar.gz", "demo-1.0-py3-none-any.whl"):
+        (tmp_path / name).write_bytes(name.encode())
+    write_sha256sums(tmp_path, list(tmp_path.iterdir()))
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    code = main(
+        ["--dist", str(tmp_path), "--verify-only", "--poll-attempts", "1",
+         "--index-url", f"http://alice:hunter2-pw@127.0.0.1:{port}/simple/"]
+    )  # fmt: skip
+    printed = capsys.readouterr()
+    recorded = (tmp_path / "results" / "publish.json").read_text(encoding="utf-8")
+    assert code == 1
+    assert "publish.not-visible" in recorded
+    for text in (printed.out, printed.err, recorded):
+        assert "hunter2-pw" not in text
+    assert "http://***@127.0.0.1" in printed.err

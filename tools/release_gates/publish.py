@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -694,11 +694,40 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     )
 
 
+def _scrub_value(value: Any, secrets: Sequence[str]) -> Any:
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, (list, tuple)):
+        return [_scrub_value(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub_value(item, secrets) for key, item in value.items()}
+    text = str(value)
+    return scrub(text, secrets) if scrub(text, secrets) != text else value
+
+
+def scrubbed_run(argv: Sequence[str], env: Mapping[str, str]) -> GateResult:
+    """Run the gate; whatever it reports (result or failure) goes through :func:`scrub`.
+
+    Log lines are scrubbed as they are printed; this catches the rest (URLs with
+    user:password@ in messages, details), so a credential never reaches the
+    terminal or the JSON result.
+    """
+    secrets = secrets_from(env)
+    try:
+        result = publish(parse_args(argv, env))
+    except GateFailure as failure:
+        values = {key: _scrub_value(value, secrets) for key, value in failure.values.items()}
+        raise GateFailure(failure.problem, **values) from None
+    return replace(
+        result,
+        summary=scrub(result.summary, secrets),
+        details=_scrub_value(result.details, secrets),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m release_gates.publish``."""
-    return run_gate(
-        GATE, lambda: publish(parse_args(sys.argv[1:] if argv is None else argv, os.environ))
-    )
+    return run_gate(GATE, lambda: scrubbed_run(sys.argv[1:] if argv is None else argv, os.environ))
 
 
 if __name__ == "__main__":
