@@ -305,6 +305,17 @@ def test_post_publish_verification_catches_a_served_file_that_differs(
     assert release.sha256[release.sdist] in str(run.result["summary"])
 
 
+def test_post_publish_verification_hashes_the_bytes_not_just_the_listing(
+    index: LocalIndex, release: Release
+) -> None:
+    twine_upload(index, *(release.dist / name for name in release.sha256))
+    # The pages list the right sha256, but every file comes back with one byte more.
+    with fault_proxy(index.url, tamper_downloads=True) as mirror:
+        run = run_publish(release, index, "--verify-only", "--index-url", mirror.url + "simple/")
+    assert run.problem == "publish.served-mismatch"
+    assert "serves bytes with" in str(run.result["summary"])
+
+
 def test_verify_only_fails_when_the_release_never_shows_up(
     index: LocalIndex, release: Release
 ) -> None:

@@ -14,7 +14,9 @@ error without forwarding), :class:`Reset` (read the request, then reset the TCP
 connection), :class:`Delay` (wait, then drop the connection: a client timeout),
 :class:`ForwardThenStatus` (the upload lands but the client gets an error: a lost
 response). Every other request (GET of the simple API or of files) is forwarded.
-``proxy.events`` records what was done to each upload request.
+``proxy.events`` records what was done to each upload request. With
+``tamper_downloads=True`` every file downloaded through the proxy gets one
+extra byte (a corrupting mirror or CDN; the simple pages pass unchanged).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class FaultProxy:
     upstream: str
     script: list[Action]
     then: Action
+    tamper_downloads: bool = False
     events: list[tuple[str, str, Action]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -187,7 +190,11 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self._forward(body)
                 self._reply(action.code, [("Content-Type", "text/plain")], b"lost response")
             else:
-                self._reply(*self._forward(body))
+                code, headers, payload = self._forward(body)
+                is_file = self.command == "GET" and self.path.startswith("/packages/")
+                if proxy.tamper_downloads and is_file and code == 200:
+                    payload += b"\0"  # other bytes than the index lists
+                self._reply(code, headers, payload)
 
         do_GET = do_POST = do_HEAD = _handle
 
@@ -201,14 +208,24 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
 
 @contextlib.contextmanager
 def fault_proxy(
-    upstream: str, script: Sequence[Action], *, then: Action | None = None
+    upstream: str,
+    script: Sequence[Action] = (),
+    *,
+    then: Action | None = None,
+    tamper_downloads: bool = False,
 ) -> Iterator[FaultProxy]:
     """Run the proxy on 127.0.0.1 (free port) in front of ``upstream`` until the block ends.
 
     Upload requests get the actions of ``script`` in order, then ``then``
     (default :class:`Forward`) for every further upload.
     """
-    proxy = FaultProxy(url="", upstream=upstream, script=list(script), then=then or Forward())
+    proxy = FaultProxy(
+        url="",
+        upstream=upstream,
+        script=list(script),
+        then=then or Forward(),
+        tamper_downloads=tamper_downloads,
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(proxy))
     server.daemon_threads = True
     proxy.url = f"http://127.0.0.1:{server.server_address[1]}/"
