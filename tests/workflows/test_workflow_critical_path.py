@@ -70,3 +70,10 @@ def test_assumed_duration_fills_an_unmeasured_gate(tmp_path: Path) -> None:
     assert critical_path.main(["--results", str(tmp_path), "--budget", "600"]) == 1
     args = ["--results", str(tmp_path), "--budget", "600", "--assume", "audit=15"]
     assert critical_path.main(args) == 0
+
+
+def test_matrix_gate_costs_its_slowest_python(tmp_path: Path) -> None:
+    rows = [{"python": "3.9.18", "seconds": "31.5"}, {"python": "3.13.0", "seconds": "44.0"}]
+    result = GateResult("smoke", Status.PASSED, "ok", duration_s=70.0, details={"pythons": rows})
+    write_result(result, tmp_path)
+    assert critical_path.measured(tmp_path) == {"smoke": 44.0}

@@ -54,15 +54,26 @@ OVER_BUDGET = Problem(
 
 
 def measured(results: Path) -> dict[str, float]:
-    """Gate -> seconds, from the rehearsal's ``<gate>.json`` results."""
+    """Gate -> seconds, from the rehearsal's ``<gate>.json`` results.
+
+    A gate that reports per-Python timings (``details["pythons"][i]["seconds"]``,
+    the smoke gate) runs one Python per matrix job in the workflow, so it costs the
+    slowest Python, not the whole local run over every Python.
+    """
     durations: dict[str, float] = {}
     for path in sorted(results.glob("*.json")) if results.is_dir() else []:
         try:
             result = GateResult.from_json(path.read_text(encoding="utf-8"))
         except (ValueError, TypeError, KeyError):
             continue  # not a gate result (e.g. the rehearsal's metadata)
-        if result.status is Status.PASSED:
-            durations[result.gate] = result.duration_s
+        if result.status is not Status.PASSED:
+            continue
+        rows = result.details.get("pythons")
+        try:
+            per_python = [float(row["seconds"]) for row in rows] if rows else []
+        except (TypeError, KeyError, ValueError):
+            per_python = []
+        durations[result.gate] = max(per_python) if per_python else result.duration_s
     return durations
 
 
