@@ -257,7 +257,10 @@ def read_index(
 
 def served_sha256(entry: simple_index.IndexFile) -> str:
     """The sha256 of a file on the index: what it declares, else the downloaded bytes'."""
-    return entry.sha256 or simple_index.served_sha256(entry.url)
+    try:
+        return entry.sha256 or simple_index.served_sha256(entry.url)
+    except simple_index.IndexReadError as error:
+        raise GateFailure(INDEX_UNREADABLE, reason=str(error)) from error
 
 
 def split_published(
@@ -266,13 +269,13 @@ def split_published(
     """(published with our sha256, not published) file names, as the index says right now."""
     try:
         listed = read_index(simple_url, release.project, policy, log)
+        published = [
+            d.filename
+            for d in release.dists
+            if d.filename in listed and served_sha256(listed[d.filename]) == d.sha256
+        ]
     except GateFailure:
         return [], ["unknown: the index could not be read"]
-    published = [
-        d.filename
-        for d in release.dists
-        if d.filename in listed and served_sha256(listed[d.filename]) == d.sha256
-    ]
     return published, [d.filename for d in release.dists if d.filename not in published]
 
 
@@ -369,14 +372,17 @@ def upload(release: Release, settings: Settings, log: Log) -> list[dict[str, Any
         if dist.filename in listed:
             served = served_sha256(listed[dist.filename])
             if served != dist.sha256:
+                published, missing = split_published(
+                    release, settings.simple_url, settings.poll_policy, log
+                )
                 raise GateFailure(
                     CONFLICTING_FILE,
                     filename=dist.filename,
                     index=settings.simple_url,
                     served=served,
                     expected=dist.sha256,
-                    published=[],
-                    missing="all files of this release",
+                    published=published,
+                    missing=missing,
                 )
             already.add(dist.filename)
             log(f"{dist.filename} is already on the index with the same sha256: nothing to do")
@@ -398,6 +404,8 @@ def _state_on_index(dist: Dist, release: Release, settings: Settings, log: Log) 
             return served_sha256(listed[dist.filename])
     except simple_index.IndexReadError as error:
         log(f"could not check the index after the failure: {error}")
+    except GateFailure as failure:
+        log(f"could not check the index after the failure: {failure.message}")
     return None
 
 
