@@ -64,7 +64,8 @@ def build_wheel(directory: Path, name: str, metadata_lines: list[str]) -> Path:
     wheel = directory / f"{module}-1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         for path, data in files.items():
-            archive.writestr(path, data)
+            # A fixed timestamp: the same wheel is byte-identical, so its lock hash holds.
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2026, 1, 1, 0, 0, 0)), data)
     return wheel
 
 
@@ -105,10 +106,16 @@ def checked_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     return python, lock_lines
 
 
-def make_repo(tmp_path: Path, lock_text: str) -> Path:
-    """A REUSE-compliant git checkout with a runtime lock and the real allow-list."""
+def make_repo(tmp_path: Path, lock_text: str, pythons: tuple[str, ...] = ()) -> Path:
+    """A REUSE-compliant git checkout with a runtime lock and the real allow-list;
+    ``pythons`` become the supported-Python classifiers of its pyproject.toml."""
     repo = tmp_path / "repo"
     (repo / "LICENSES").mkdir(parents=True)
+    if pythons:
+        classifiers = ", ".join(f'"Programming Language :: Python :: {v}"' for v in pythons)
+        (repo / "pyproject.toml").write_text(
+            f'{HEADER}[project]\nname = "x"\nversion = "1"\nclassifiers = [{classifiers}]\n'
+        )
     (repo / "security").mkdir()
     shutil.copy(ROOT / "LICENSES" / "MIT.txt", repo / "LICENSES" / "MIT.txt")
     shutil.copy(ROOT / "security" / "license-allowlist.toml", repo / "security")
@@ -122,7 +129,7 @@ def make_repo(tmp_path: Path, lock_text: str) -> Path:
     return repo
 
 
-def run_gate(tmp_path: Path, repo: Path, python: Path) -> tuple[int, GateResult]:
+def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> tuple[int, GateResult]:
     """Run ``python -m release_gates.licenses`` for real against ``repo`` and ``python``."""
     results = tmp_path / "results"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
@@ -135,6 +142,7 @@ def run_gate(tmp_path: Path, repo: Path, python: Path) -> tuple[int, GateResult]
             str(repo),
             "--python",
             str(python),
+            *args,
         ],
         env=env,
         capture_output=True,
@@ -182,6 +190,32 @@ def test_bad_licence_fails_naming_package_and_licence(
     assert result.problem_code == code
     assert f"{package} 1.0 ({declared})" in result.summary
     assert "mit-and-apache" not in result.summary
+
+
+def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    """Like duckdb 1.4 on 3.9: a pin only another Python installs is checked too."""
+    python, lines = checked_env
+    older_only = lines["gpl-only"].replace(" --hash", " ; python_full_version < '3.10' --hash")
+    lock = lines["mit-and-apache"] + older_only
+    repo = make_repo(tmp_path, lock, pythons=("3.9", "3.11"))
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    for name in ("gpl-only", "mit-and-apache"):  # the same bytes the lock hashed
+        build_wheel(wheels, name, WHEELS[name])
+    code, result = run_gate(tmp_path, repo, python, "--find-links", str(wheels))
+    assert code == 1, result.summary
+    assert result.problem_code == "licenses.disallowed", result.summary
+    assert "gpl-only 1.0 (GPL-3.0-only)" in result.summary
+    assert {
+        "pythons": ["3.9"],
+        "packages": ["gpl-only==1.0", "mit-and-apache==1.0"],
+    } in result.details["closures"]
+    # Asked to check only the checked environment's own Python, it passes and says so.
+    code, result = run_gate(tmp_path, repo, python, "--this-python-only")
+    assert code == 0, result.summary
+    assert "NOT checked" in result.summary
 
 
 def test_closure_not_installed_fails(

@@ -13,6 +13,11 @@ Two real tools decide, and this module only wires them and fills liccheck's gaps
   declares a ``License-Expression`` (PEP 639), and every package liccheck cannot
   decide, is also judged as a full SPDX expression (:mod:`release_gates.spdx`).
 
+The universal lock installs other versions on older Pythons (duckdb 1.4 on 3.9):
+the closure of every Python in the ``pyproject.toml`` classifiers is checked too,
+each installed hash-checked into a ``--target`` directory that shadows the checked
+environment's own versions while liccheck still runs inside that environment.
+
 Unknown or disallowed fails, naming the package and the licence it declares.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,7 +36,14 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates.lockfile import Pin, closure_for, read_lock, write_pinned
+from release_gates.lockfile import (
+    Pin,
+    closure_for,
+    group_by_closure,
+    read_lock,
+    supported_pythons,
+    write_pinned,
+)
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 from release_gates.spdx import SpdxPolicy, Verdict, judge
@@ -61,6 +74,12 @@ NOT_INSTALLED = Problem(
     "the checked environment {python} does not hold the locked runtime closure: {listing}",
     "Install security/runtime.txt into the environment checked (`nox -s licenses` installs "
     "it next to liccheck), or pass --python for the environment that holds it.",
+)
+ENV_FAILED = Problem(
+    "licenses.env-failed",
+    "cannot install the runtime closure {listing} to read its licences: {error}",
+    "The package index must be reachable (the closure of every supported Python is installed "
+    "to read its licences); check security/runtime.txt.",
 )
 LICCHECK_ERROR = Problem(
     "licenses.liccheck-error",
@@ -189,10 +208,10 @@ def decide(info: dict[str, Any], liccheck_status: str, policy: Policy) -> tuple[
     return Verdict.UNKNOWN, "liccheck: unknown, and no SPDX licence expression declared"
 
 
-def probe(python: Path, names: Sequence[str]) -> tuple[str, dict[str, Any]]:
+def probe(python: Path, names: Sequence[str], env: dict[str, str]) -> tuple[str, dict[str, Any]]:
     """Ask ``python`` for its version and the licence metadata of ``names``."""
     done = subprocess.run(
-        [str(python), "-c", _PROBE, *names], capture_output=True, text=True, check=False
+        [str(python), "-c", _PROBE, *names], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
         raise GateFailure(NOT_INSTALLED, python=python, listing=done.stderr.strip()[-300:])
@@ -200,7 +219,9 @@ def probe(python: Path, names: Sequence[str]) -> tuple[str, dict[str, Any]]:
     return str(data["python"]), dict(data["found"])
 
 
-def run_liccheck(python: Path, requirements: Path, policy: Policy, workdir: Path) -> dict[str, str]:
+def run_liccheck(
+    python: Path, requirements: Path, policy: Policy, workdir: Path, env: dict[str, str]
+) -> dict[str, str]:
     """liccheck's status (OK / UNAUTHORIZED / UNKNOWN) per canonical package name."""
     strategy = workdir / "liccheck.ini"
     strategy.write_text(policy.liccheck_strategy(), encoding="utf-8")
@@ -210,7 +231,9 @@ def run_liccheck(python: Path, requirements: Path, policy: Policy, workdir: Path
         "--level", "standard", "--no-deps", "--reporting", str(report),
     ]  # fmt: skip
     # cwd: liccheck prefers a [tool.liccheck] in ./pyproject.toml over --sfile.
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=workdir)
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, cwd=workdir, env=env
+    )
     if done.returncode not in (0, 255) or not report.is_file():
         error = " ".join((done.stderr or done.stdout).strip().splitlines()[-2:]) or "no output"
         raise GateFailure(LICCHECK_ERROR, code=done.returncode, error=error)
@@ -223,23 +246,34 @@ def run_liccheck(python: Path, requirements: Path, policy: Policy, workdir: Path
     return statuses
 
 
-def check_closure(python: Path, pins: Sequence[Pin], policy: Policy) -> list[PackageLicence]:
-    """Check the runtime closure installed in ``python``'s environment."""
-    version, found = probe(python, sorted({p.name for p in pins}))
-    closure = closure_for(pins, version)
+def check_closure(
+    python: Path,
+    pins: Sequence[Pin],
+    policy: Policy,
+    closure: Sequence[Pin] | None = None,
+    overlay: Path | None = None,
+) -> tuple[str, list[PackageLicence]]:
+    """Check the closure installed in ``python``'s environment (plus ``overlay`` first on
+    its path): the pins its Python installs, or ``closure`` when given. Returns that
+    Python's ``3.N`` and the verdicts."""
+    env = dict(os.environ)
+    if overlay is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(overlay), env.get("PYTHONPATH")]))
+    version, found = probe(python, sorted({p.name for p in pins}), env)
+    checked = tuple(closure) if closure is not None else closure_for(pins, version)
     wrong = [
         f"{p.name}=={p.version} (found {found[p.name]['version'] if found.get(p.name) else 'none'})"
-        for p in closure
+        for p in checked
         if not found.get(p.name) or found[p.name]["version"] != p.version
     ]
     if wrong:
         raise GateFailure(NOT_INSTALLED, python=python, listing=", ".join(wrong))
     with tempfile.TemporaryDirectory(prefix="licenses-") as scratch:
         workdir = Path(scratch)
-        requirements = write_pinned(closure, workdir / "runtime-closure.txt")
-        statuses = run_liccheck(python, requirements, policy, workdir)
+        requirements = write_pinned(checked, workdir / "runtime-closure.txt")
+        statuses = run_liccheck(python, requirements, policy, workdir, env)
     results: list[PackageLicence] = []
-    for pin in closure:
+    for pin in checked:
         info = found[pin.name]
         status = statuses.get(pin.name)
         if status is None:
@@ -250,6 +284,53 @@ def check_closure(python: Path, pins: Sequence[Pin], policy: Policy) -> list[Pac
         results.append(
             PackageLicence(pin.name, pin.version, declared_licence(info), status, verdict, reason)
         )
+    return version, results
+
+
+def closure_overlay(closure: Sequence[Pin], workdir: Path, find_links: Path | None) -> Path:
+    """Install ``closure`` (hash-checked, no deps) into a fresh ``--target`` directory.
+
+    Put first on ``PYTHONPATH``, it shadows the checked environment's own versions of
+    the same packages for importlib.metadata and pkg_resources alike, while liccheck,
+    pip and setuptools still come from that environment. Licence metadata does not
+    depend on the wheel's Python tag, and the universal lock hashes every wheel.
+    """
+    target = workdir / "site"
+    command = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "--require-hashes", "--no-deps", "--target", str(target),
+        *(["--no-index", "--find-links", str(find_links)] if find_links else []),
+        "-r", str(write_pinned(closure, workdir / "closure.txt")),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        error = " ".join(done.stderr.strip().splitlines()[-2:]) or "no output"
+        raise GateFailure(ENV_FAILED, listing=closure_label(closure), error=error)
+    return target
+
+
+def closure_label(closure: Sequence[Pin]) -> str:
+    """``duckdb==1.4.5, pyyaml==6.0.3``."""
+    return ", ".join(f"{p.name}=={p.version}" for p in closure)
+
+
+def check_other_closures(
+    python: Path,
+    pins: Sequence[Pin],
+    pythons: Sequence[str],
+    checked_python: str,
+    policy: Policy,
+    find_links: Path | None,
+) -> list[tuple[list[str], list[PackageLicence]]]:
+    """Check the closures other supported Pythons install (e.g. duckdb 1.4 on 3.9)."""
+    checked = closure_for(pins, checked_python)
+    results: list[tuple[list[str], list[PackageLicence]]] = []
+    for closure, group in group_by_closure(pins, pythons).items():
+        if closure == checked or not closure:
+            continue
+        with tempfile.TemporaryDirectory(prefix="licenses-closure-") as scratch:
+            overlay = closure_overlay(closure, Path(scratch), find_links)
+            results.append((group, check_closure(python, pins, policy, closure, overlay)[1]))
     return results
 
 
@@ -285,6 +366,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=Path(sys.executable),
         help="interpreter of the environment holding the closure and liccheck (default: this)",
     )
+    parser.add_argument(
+        "--find-links", type=Path, help="install those closures from this wheel directory only"
+    )
+    parser.add_argument(
+        "--this-python-only",
+        action="store_true",
+        help="check only the closure of --python, not the other supported Pythons' closures",
+    )
     return parser.parse_args(argv)
 
 
@@ -293,10 +382,27 @@ def run(args: argparse.Namespace) -> GateResult:
     root: Path = args.root
     policy = load_policy(args.allowlist or root / "security" / "license-allowlist.toml")
     pins = read_lock(args.lock or root / "security" / "runtime.txt")
-    packages = check_closure(args.python, pins, policy)
+    python_version, packages = check_closure(args.python, pins, policy)
+    pyproject = root / "pyproject.toml"
+    project = load_toml(pyproject).get("project", {}) if pyproject.is_file() else {}
+    pythons = supported_pythons(project.get("classifiers", []))
+    own_closure = closure_for(pins, python_version)
+    same = [v for v in pythons if closure_for(pins, v) == own_closure] or [python_version]
+    closures = [(same, packages)]
+    if not args.this_python_only:
+        closures += check_other_closures(
+            args.python, pins, pythons, python_version, policy, args.find_links
+        )
+    # One verdict per package version, whichever Pythons install it.
+    unique = {(p.name, p.version): p for _, found in closures for p in found}
+    packages = [unique[key] for key in sorted(unique)]
     reuse_problems = reuse_lint(root)
     details: dict[str, Any] = {
         "packages": [{**asdict(p), "verdict": p.verdict.value} for p in packages],
+        "closures": [
+            {"pythons": group, "packages": [f"{p.name}=={p.version}" for p in found]}
+            for group, found in closures
+        ],
         "reuse_problems": reuse_problems,
     }
     if reuse_problems:
@@ -309,7 +415,10 @@ def run(args: argparse.Namespace) -> GateResult:
         raise GateFailure(DISALLOWED, listing=listing, **details)
     if unknown:
         raise GateFailure(UNKNOWN, listing="; ".join(p.describe() for p in unknown), **details)
-    summary = "reuse lint clean; runtime licences allowed: " + ", ".join(
+    checked = "; ".join(f"Python {'/'.join(group)}" for group, _ in closures)
+    if args.this_python_only:
+        checked += " only (other Pythons' closures NOT checked)"
+    summary = f"reuse lint clean; runtime licences allowed ({checked}): " + ", ".join(
         f"{p.name} {p.version} ({p.declared})" for p in packages
     )
     return GateResult(gate=GATE, status=Status.PASSED, summary=summary, details=details)
