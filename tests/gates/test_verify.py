@@ -111,6 +111,15 @@ def test_our_release_identity_does_not_accept_another_projects_signature(
     assert "duckalog/duckalog/.github/workflows/publish.yml@refs/tags/v0.0.4a2" in run.output
 
 
+def test_every_file_is_checked_and_each_bad_one_named(tmp_path: Path, signed: Path) -> None:
+    unsigned = signed.with_name("unsigned-1.0.tar.gz")
+    unsigned.write_bytes(b"no bundle")
+    run = run_verify(tmp_path, str(unsigned), str(signed), "--identity", IDENTITY)
+    assert run.problem == "verify.bundle-missing"
+    assert f"{signed}: signature OK" in run.output  # the good file was still checked
+    assert f"{unsigned}: FAILED [verify.bundle-missing]" in run.output
+
+
 def test_a_missing_bundle_fails(tmp_path: Path, signed: Path) -> None:
     signed.with_name(f"{SDIST}.sigstore").unlink()
     run = run_verify(tmp_path, str(signed), "--identity", IDENTITY)

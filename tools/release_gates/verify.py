@@ -218,10 +218,18 @@ def verify(request: Request) -> GateResult:
     if importlib.util.find_spec("sigstore") is None:
         raise GateFailure(SIGSTORE_MISSING, python=sys.executable)
     verified = []
-    for file in request.files:
-        bundle = verify_signature(file, request.identity, request.issuer)
+    failures: list[GateFailure] = []
+    for file in request.files:  # check every file, so one run names every bad one
+        try:
+            bundle = verify_signature(file, request.identity, request.issuer)
+        except GateFailure as failure:
+            print(f"verify: {file}: FAILED [{failure.problem.code}]", file=sys.stderr)
+            failures.append(failure)
+            continue
         print(f"verify: {file}: signature OK ({bundle.name})")
         verified.append({"file": str(file), "bundle": str(bundle)})
+    if failures:
+        raise failures[0]
     sums = check_sums_beside(request.files)
     for path in sums:
         print(f"verify: {path}: every listed file matches")
