@@ -208,12 +208,12 @@ def read_release(dist_dir: Path) -> Release:
     for path in paths:
         try:
             if path.name.endswith(".whl"):
-                name, version, *_ = parse_wheel_filename(path.name)
+                parsed_name, parsed_version, *_ = parse_wheel_filename(path.name)
             else:
-                name, version = parse_sdist_filename(path.name)
+                parsed_name, parsed_version = parse_sdist_filename(path.name)
         except ValueError as error:
             raise GateFailure(NOT_ONE_RELEASE, dist=dist_dir, found=str(error)) from error
-        found.add((str(name), str(version)))
+        found.add((str(parsed_name), str(parsed_version)))
         dists.append(Dist(path, sums[path.name], path.name.endswith(".whl")))
     if len(found) != 1:
         raise GateFailure(NOT_ONE_RELEASE, dist=dist_dir, found=sorted(found))
