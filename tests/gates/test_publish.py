@@ -206,7 +206,7 @@ def test_503_twice_then_ok_succeeds_after_two_logged_retries(
 def test_a_timeout_and_a_429_are_retried(index: LocalIndex, release: Release) -> None:
     # twine has no timeout of its own: the gate kills an attempt that hangs.
     with fault_proxy(index.url, [Delay(120), Status(429)]) as proxy:
-        run = run_publish(release, index, "--repository-url", proxy.url, "--upload-timeout", "10")
+        run = run_publish(release, index, "--repository-url", proxy.url, "--upload-timeout", "15")
         actions = proxy.uploads()
     assert run.returncode == 0, run.output
     assert actions[:2] == [Delay(120), Status(429)]
