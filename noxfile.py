@@ -160,14 +160,20 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def smoke(session: nox.Session) -> None:
-    """Install the built wheel and sdist on every Python found and exercise them."""
+    """Install the built wheel and sdist on every Python found and exercise them.
+
+    nox -s smoke -- [--dist dist] [--pythons 3.9,3.13] [--jobs 2]
+    """
     install_locked(session, "smoke")
     run_gate(session, "smoke")
 
 
 @nox.session
 def sbom(session: nox.Session) -> None:
-    """CycloneDX SBOM of the runtime closure, bound to the dists by sha256."""
+    """CycloneDX SBOM of the runtime closure, bound to the dists by sha256.
+
+    nox -s sbom -- [--dist dist] [--python python3.11]
+    """
     install_locked(session, "sbom")
     run_gate(session, "sbom")
 
