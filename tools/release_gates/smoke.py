@@ -210,45 +210,56 @@ def _install(
     return run_.record(step, pip_install(venv, "--no-deps", dist))
 
 
+def _smoke_wheel(result: PythonRun, inputs: Inputs, work: Path, sdist_wheel: Path | None) -> None:
+    """Wheel venv: install, version, example, the library test suite."""
+    venv, made = create_venv(result.interpreter.executable, work / "venv-wheel")
+    if not _install(result, "install wheel", venv, made, inputs, inputs.dists.wheel):
+        return
+    _check_version(result, venv, inputs, work, "wheel")
+    _check_example(result, venv, inputs, work, "wheel")
+    if result.record("tests", pip_install_locked(venv, inputs.tests_lock)):
+        pytest_args: list[str | Path] = [
+            inputs.tests,
+            "--rootdir",
+            inputs.source,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ]
+        tested = run(
+            [venv.python, "-m", "pytest", *pytest_args],
+            cwd=work,
+            # No .pyc files written into the source tree's tests/.
+            env=venv.env({"PYTHONDONTWRITEBYTECODE": "1"}),
+        )
+        result.record("tests", tested)
+
+
+def _smoke_sdist(result: PythonRun, inputs: Inputs, work: Path, sdist_wheel: Path | None) -> None:
+    """Sdist venv: install (built here, or by the gate's Python for 3.9), version, example."""
+    venv, made = create_venv(result.interpreter.executable, work / "venv-sdist")
+    # hatchling cannot run on this Python: install the wheel the gate built from the sdist.
+    if sdist_wheel is not None and result.interpreter.minor < BACKEND_MIN_PYTHON:
+        dist = sdist_wheel
+    else:
+        dist = inputs.dists.sdist
+    if _install(result, "install sdist", venv, made, inputs, dist):
+        _check_version(result, venv, inputs, work, "sdist")
+        _check_example(result, venv, inputs, work, "sdist")
+
+
 def smoke_one(
     interpreter: Interpreter, inputs: Inputs, work: Path, sdist_wheel: Path | None
 ) -> PythonRun:
-    """Every step on one Python, in ``work``; never raises for a failed step."""
+    """Every step on one Python, in ``work``; a failure is recorded, never raised."""
     start = time.monotonic()
     result = PythonRun(interpreter)
     work.mkdir(parents=True)
-    wheel_venv, made = create_venv(interpreter.executable, work / "venv-wheel")
-    if _install(result, "install wheel", wheel_venv, made, inputs, inputs.dists.wheel):
-        _check_version(result, wheel_venv, inputs, work, "wheel")
-        _check_example(result, wheel_venv, inputs, work, "wheel")
-        if result.record("tests", pip_install_locked(wheel_venv, inputs.tests_lock)):
-            tested = run(
-                [
-                    wheel_venv.python,
-                    "-m",
-                    "pytest",
-                    inputs.tests,
-                    "--rootdir",
-                    inputs.source,
-                    "-p",
-                    "no:cacheprovider",
-                    "-q",
-                ],
-                cwd=work,
-                # No .pyc files written into the source tree's tests/.
-                env=wheel_venv.env({"PYTHONDONTWRITEBYTECODE": "1"}),
-            )
-            result.record("tests", tested)
-
-    sdist_venv, made = create_venv(interpreter.executable, work / "venv-sdist")
-    # hatchling cannot run on this Python: install the wheel the gate built from the sdist.
-    if sdist_wheel is not None and interpreter.minor < BACKEND_MIN_PYTHON:
-        installed = _install(result, "install sdist", sdist_venv, made, inputs, sdist_wheel)
-    else:
-        installed = _install(result, "install sdist", sdist_venv, made, inputs, inputs.dists.sdist)
-    if installed:
-        _check_version(result, sdist_venv, inputs, work, "sdist")
-        _check_example(result, sdist_venv, inputs, work, "sdist")
+    for step, part in (("install wheel", _smoke_wheel), ("install sdist", _smoke_sdist)):
+        try:
+            part(result, inputs, work, sdist_wheel)
+        except OSError as error:  # e.g. a full disk while copying the example
+            result.record(step, None, error=f"{type(error).__name__}: {error}")
     result.seconds = time.monotonic() - start
     return result
 
