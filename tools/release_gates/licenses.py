@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -324,14 +325,21 @@ def check_other_closures(
 ) -> list[tuple[list[str], list[PackageLicence]]]:
     """Check the closures other supported Pythons install (e.g. duckdb 1.4 on 3.9)."""
     checked = closure_for(pins, checked_python)
-    results: list[tuple[list[str], list[PackageLicence]]] = []
-    for closure, group in group_by_closure(pins, pythons).items():
-        if closure == checked or not closure:
-            continue
+    others = [
+        (closure, group)
+        for closure, group in group_by_closure(pins, pythons).items()
+        if closure and closure != checked
+    ]
+
+    def check(closure: tuple[Pin, ...]) -> list[PackageLicence]:
         with tempfile.TemporaryDirectory(prefix="licenses-closure-") as scratch:
             overlay = closure_overlay(closure, Path(scratch), find_links)
-            results.append((group, check_closure(python, pins, policy, closure, overlay)[1]))
-    return results
+            return check_closure(python, pins, policy, closure, overlay)[1]
+
+    # Mostly pip and interpreter start-up: check the closures side by side.
+    with ThreadPoolExecutor(max_workers=max(len(others), 1)) as pool:
+        futures = [(group, pool.submit(check, closure)) for closure, group in others]
+        return [(group, future.result()) for group, future in futures]
 
 
 def reuse_lint(root: Path) -> list[str]:
