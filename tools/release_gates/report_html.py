@@ -24,6 +24,7 @@ pre{background:#f6f8fa;border:1px solid #ddd;padding:.75rem;overflow-x:auto;whit
 .good{background:#d7f5dd;color:#0a5d1d}.bad{background:#fde0e0;color:#8a1010}
 .warn{background:#fff1c7;color:#6b4d00}.neutral{background:#eee}
 .verdict{font-size:1.3rem}
+summary{font-weight:600;cursor:pointer;margin:.4rem 0}
 """
 
 
@@ -63,8 +64,11 @@ def render(document: Document) -> str:
         parts.append(_block(Bullets(document.reasons)))
     parts.append(_block(Table(("", ""), tuple((k, v) for k, v in document.facts))))
     for section in document.sections:
-        level = min(max(section.level, 2), 6)
-        parts.append(f"<h{level}>{escape(section.title)}</h{level}>")
-        parts += [_block(block) for block in section.blocks]
+        blocks = "\n".join(_block(block) for block in section.blocks)
+        if section.level > 2:  # per-gate details: folded, so the page opens on the overview
+            title = f"<summary>{escape(section.title)}</summary>"
+            parts.append(f"<details>{title}\n{blocks}\n</details>")
+        else:
+            parts.append(f"<h2>{escape(section.title)}</h2>\n{blocks}")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
