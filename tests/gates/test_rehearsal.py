@@ -19,6 +19,7 @@ import sys
 import textwrap
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -427,3 +428,49 @@ def test_nox_command_passes_reuse_flags_and_arguments() -> None:
     assert line[:3] == ["/nox/python", "-m", "nox"]
     assert line[line.index("-s") + 1] == "build"
     assert line[-4:] == ["--no-install", "--", "--out", "dist"]
+
+
+PUBLISH_PROBE = textwrap.dedent(
+    """
+    import json, os, sys, urllib.request
+    from pathlib import Path
+    env = os.environ
+    simple = env["RELEASE_INDEX_SIMPLE_URL"]
+    status = urllib.request.urlopen(simple, timeout=10).status
+    details = {
+        "simple": simple,
+        "upload": env["TWINE_REPOSITORY_URL"],
+        "status": status,
+        "has_credentials": bool(env.get("TWINE_USERNAME") and env.get("TWINE_PASSWORD")),
+        "argv": sys.argv[1:],
+    }
+    result = {"gate": "publish", "status": "passed", "summary": "probed", "details": details}
+    Path(env["RELEASE_GATES_RESULTS"], "publish.json").write_text(json.dumps(result))
+    """
+)
+
+
+def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    pytest.importorskip("pypiserver")
+    probe = tmp_path / "probe.py"
+    probe.write_text(PUBLISH_PROBE, encoding="utf-8")
+
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        if step.session == "publish":
+            return [sys.executable, str(probe), *args]
+        return [sys.executable, str(fake_gate), step.session]
+
+    specs = {"publish": rehearsal.GATE_SPECS["publish"]}
+    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
+    assert publish.status is Status.PASSED, publish.summary
+    details = publish.details
+    assert details["status"] == 200
+    assert details["simple"].startswith("http://127.0.0.1:")
+    assert details["has_credentials"] is True
+    assert details["argv"] == ["--dist", str(tmp_path / "dist")]  # no URL, no password
+    # The index is gone once the gate is done.
+    with pytest.raises(OSError):
+        urllib.request.urlopen(details["simple"], timeout=5)
