@@ -17,6 +17,7 @@ from release_gates.lockfile import closure_for, group_by_closure, read_lock, sup
 from release_gates.osv_server import OsvServer, advisory
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
+from release_gates.waivers import load_waivers
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
@@ -187,6 +188,16 @@ def test_invalid_waiver_fails(tmp_path: Path) -> None:
     assert code == 1
     assert result.problem_code == "audit.waiver-invalid"
     assert "reason" in result.summary
+
+
+def test_waiver_too_far_ahead_is_invalid(tmp_path: Path) -> None:
+    waivers = write_waiver(tmp_path / "w.toml", "GHSA-x", "pyyaml", TODAY + datetime.timedelta(181))
+    with pytest.raises(GateFailure) as failure:
+        load_waivers(waivers)
+    assert failure.value.problem.code == "audit.waiver-invalid"
+    assert "more than 180 days ahead" in str(failure.value)
+    write_waiver(waivers, "GHSA-x", "pyyaml", TODAY + datetime.timedelta(180))
+    assert load_waivers(waivers)[0].expires == TODAY + datetime.timedelta(180)
 
 
 def test_unreachable_service_fails_closed(tmp_path: Path) -> None:

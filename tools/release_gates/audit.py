@@ -269,7 +269,7 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
     """Do the gate's work for parsed ``args``."""
     root: Path = args.root
     today = today or datetime.date.today()
-    waivers = load_waivers(args.waivers or root / "security" / "waivers.toml")
+    waivers = load_waivers(args.waivers or root / "security" / "waivers.toml", today)
     configured_url = args.osv_url or os.environ.get(OSV_URL_ENV)
     if args.offline and not (configured_url and osv_reachable(configured_url)):
         return GateResult(

@@ -19,10 +19,14 @@ from packaging.utils import canonicalize_name
 from release_gates.problems import GateFailure, Problem
 from release_gates.tomlfile import load_toml
 
+# A waiver is a dated promise to look again, not a permanent exception.
+MAX_WAIVER_DAYS = 180
+
 INVALID_WAIVER = Problem(
     "audit.waiver-invalid",
     "{path}: waiver #{index} is invalid: {reason}",
-    "Give every [[waiver]] a non-empty id, package and reason and an `expires = YYYY-MM-DD` date.",
+    "Give every [[waiver]] a non-empty id, package and reason and an `expires = YYYY-MM-DD` "
+    "date at most 180 days ahead.",
 )
 
 
@@ -54,8 +58,9 @@ def _expiry(value: Any) -> datetime.date:
     raise ValueError(f"expires must be a date, got {value!r}")
 
 
-def load_waivers(path: Path) -> list[Waiver]:
+def load_waivers(path: Path, today: datetime.date | None = None) -> list[Waiver]:
     """Every waiver in ``path`` (none when the file does not exist), validated."""
+    horizon = (today or datetime.date.today()) + datetime.timedelta(days=MAX_WAIVER_DAYS)
     if not path.is_file():
         return []
     entries = load_toml(path).get("waiver", [])
@@ -68,12 +73,17 @@ def load_waivers(path: Path) -> list[Waiver]:
             for key, value in fields.items():
                 if not isinstance(value, str) or not value.strip():
                     raise ValueError(f"{key} is missing or empty")
+            expires = _expiry(entry.get("expires"))
+            if expires > horizon:
+                raise ValueError(
+                    f"expires {expires.isoformat()} is more than {MAX_WAIVER_DAYS} days ahead"
+                )
             waivers.append(
                 Waiver(
                     id=fields["id"].strip(),
                     package=fields["package"].strip(),
                     reason=fields["reason"].strip(),
-                    expires=_expiry(entry.get("expires")),
+                    expires=expires,
                 )
             )
         except (AttributeError, ValueError) as error:
