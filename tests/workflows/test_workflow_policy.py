@@ -201,3 +201,23 @@ def test_single_commands_pass(command: str) -> None:
 )
 def test_other_commands_are_rejected(command: str, rule: str) -> None:
     assert [v.rule for v in policy.check_run(command, "here")] == [rule]
+
+
+def test_rehearsal_runs_the_sessions_the_jobs_run() -> None:
+    """`nox -s release` walks pipeline.REHEARSAL with `nox -s <gate>`, as the jobs do."""
+    from release_gates import rehearsal
+
+    assert rehearsal.REHEARSAL is pipeline.REHEARSAL
+    command = rehearsal.nox_command("python", [])
+    workflow_calls = policy.sessions_by_job(PUBLISH, gates_only=True)
+    mapping = policy.gate_jobs()
+    for step in pipeline.REHEARSAL:
+        argv = command(step, [])
+        assert argv[argv.index("-s") + 1] == step.session
+        assert step.session in policy.noxfile_sessions()
+        callers = [mapping[step.session]] + [
+            job
+            for job, spec in PUBLISH.jobs.items()
+            if mapping[step.session] in spec.get("needs", [])
+        ]
+        assert any(step.session in workflow_calls[job] for job in callers), step.session
