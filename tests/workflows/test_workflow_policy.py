@@ -221,3 +221,14 @@ def test_rehearsal_runs_the_sessions_the_jobs_run() -> None:
             if mapping[step.session] in spec.get("needs", [])
         ]
         assert any(step.session in workflow_calls[job] for job in callers), step.session
+
+
+def test_dependabot_updates_actions_and_pip_with_a_cooldown() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(updates) == {"github-actions", "pip"}
+    for update in updates.values():
+        assert update["cooldown"]["default-days"] >= 7
+    assert "/security" in updates["pip"]["directories"]
