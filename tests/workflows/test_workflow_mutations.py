@@ -234,6 +234,18 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
         edit(lambda d: d["jobs"]["smoke"]["steps"].remove(run_step(d, "smoke", "verify"))),
         "checksum-recheck",
     ),
+    "retry uploads a fresh copy unchecked": (
+        edit(
+            lambda d: d["jobs"]["publish-pypi"]["steps"].remove(
+                step(
+                    d,
+                    "publish-pypi",
+                    lambda s: s.get("name") == "Re-check SHA256SUMS of the fresh copy",
+                )
+            )
+        ),
+        "checksum-recheck",
+    ),
     "API token instead of trusted publishing": (
         edit(
             lambda d: _set(

@@ -426,39 +426,39 @@ def check_sessions_exist(workflow: Workflow, sessions: Iterable[str]) -> list[Vi
 
 
 def check_checksum_rechecks(workflow: Workflow) -> list[Violation]:
-    """A job that downloads the dists re-checks SHA256SUMS before using them."""
+    """Every download of the dists is followed by a SHA256SUMS re-check before any use."""
     found: list[Violation] = []
     for job_id, job in workflow.jobs.items():
         if job_id in REPORT_JOBS:
             continue
         steps = [s for s in job.get("steps") or [] if isinstance(s, dict)]
-        downloads = [
-            i
-            for i, s in enumerate(steps)
-            if _action(str(s.get("uses") or "")) == "actions/download-artifact"
-            and (s.get("with") or {}).get("name") == "dist"
-        ]
-        if not downloads:
-            continue
-        first_use = next(
-            (
-                i
-                for i, s in enumerate(steps)
-                if i > downloads[0]
-                and "download" not in str(s.get("uses", ""))
-                and not _is_checksum_check(s)
-            ),
-            len(steps),
-        )
-        if not any(_is_checksum_check(s) for s in steps[downloads[0] : first_use]):
-            found.append(
-                Violation(
-                    "checksum-recheck",
-                    _where(workflow, job_id),
-                    "re-check SHA256SUMS right after downloading the dists",
+        for index, step in enumerate(steps):
+            if not _downloads_dists(step):
+                continue
+            # The steps right after this download, up to the first one that uses files.
+            following = steps[index + 1 :]
+            window = []
+            for candidate in following:
+                window.append(candidate)
+                is_download = _action(str(candidate.get("uses") or "")) == (
+                    "actions/download-artifact"
                 )
-            )
+                if not is_download and not _is_checksum_check(candidate):
+                    break
+            if not any(_is_checksum_check(s) for s in window):
+                found.append(
+                    Violation(
+                        "checksum-recheck",
+                        _where(workflow, job_id, step),
+                        "re-check SHA256SUMS right after downloading the dists",
+                    )
+                )
     return found
+
+
+def _downloads_dists(step: Mapping[str, Any]) -> bool:
+    uses = _action(str(step.get("uses") or ""))
+    return uses == "actions/download-artifact" and (step.get("with") or {}).get("name") == "dist"
 
 
 def _is_checksum_check(step: Mapping[str, Any]) -> bool:
