@@ -16,6 +16,7 @@ developer's laptop or a CI runner with a cache.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -24,15 +25,31 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS_ENV = "RELEASE_GATES_RESULTS"
 COLD_TARGET_S = 300.0
 WARM_TARGET_S = 90.0
+
+
+def fresh_shell_env() -> dict[str, str]:
+    """The environment of a new shell: without what pyenv's shim or nox exported to us.
+
+    Started through pyenv's ``python3`` shim, this script inherits ``PYENV_VERSION``
+    pinned to one Python, which would hide the others from ``scripts/nox`` (and from
+    the smoke gate's search for every Python).
+    """
+    env = dict(os.environ)
+    for name in ("PYENV_VERSION", "VIRTUAL_ENV", "NOX_CURRENT_SESSION", RESULTS_ENV):
+        env.pop(name, None)
+    return env
 
 
 def timed(command: list[str], cwd: Path, log: Path) -> tuple[float, int]:
     """Run ``command`` with its output going to ``log``; return (seconds, exit code)."""
     start = time.monotonic()
     with log.open("wb") as out:
-        code = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT).returncode
+        code = subprocess.run(
+            command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=fresh_shell_env()
+        ).returncode
     return time.monotonic() - start, code
 
 
