@@ -222,8 +222,9 @@ def probe(python: Path, names: Sequence[str], env: dict[str, str]) -> tuple[str,
 
 def run_liccheck(
     python: Path, requirements: Path, policy: Policy, workdir: Path, env: dict[str, str]
-) -> dict[str, str]:
-    """liccheck's status (OK / UNAUTHORIZED / UNKNOWN) per canonical package name."""
+) -> dict[str, tuple[str, str]]:
+    """liccheck's (version, status) per canonical package name; status is OK,
+    UNAUTHORIZED or UNKNOWN."""
     strategy = workdir / "liccheck.ini"
     strategy.write_text(policy.liccheck_strategy(), encoding="utf-8")
     report = workdir / "liccheck-report.txt"
@@ -238,12 +239,12 @@ def run_liccheck(
     if done.returncode not in (0, 255) or not report.is_file():
         error = " ".join((done.stderr or done.stdout).strip().splitlines()[-2:]) or "no output"
         raise GateFailure(LICCHECK_ERROR, code=done.returncode, error=error)
-    statuses: dict[str, str] = {}
+    statuses: dict[str, tuple[str, str]] = {}
     for line in report.read_text(encoding="utf-8").splitlines():
         # "<name> <version> <first licence, may contain spaces> <status>"
         parts = line.split()
         if len(parts) >= 3:
-            statuses[canonicalize_name(parts[0])] = parts[-1]
+            statuses[canonicalize_name(parts[0])] = (parts[1], parts[-1])
     return statuses
 
 
@@ -276,11 +277,11 @@ def check_closure(
     results: list[PackageLicence] = []
     for pin in checked:
         info = found[pin.name]
-        status = statuses.get(pin.name)
-        if status is None:
-            raise GateFailure(
-                LICCHECK_ERROR, code="n/a", error=f"{pin.name} is missing from its report"
-            )
+        judged_version, status = statuses.get(pin.name, ("", ""))
+        if judged_version != pin.version:
+            # It must have judged exactly the pinned version (the overlay shadows others).
+            error = f"{pin.name}=={pin.version} is not in its report (found {judged_version!r})"
+            raise GateFailure(LICCHECK_ERROR, code="n/a", error=error)
         verdict, reason = decide(info, status, policy)
         results.append(
             PackageLicence(pin.name, pin.version, declared_licence(info), status, verdict, reason)
