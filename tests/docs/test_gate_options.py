@@ -1,0 +1,116 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Every option passed to a gate in the docs (`nox -s GATE -- --option`) is one the gate accepts.
+
+The session -> module mapping is read from noxfile.py (``run_gate(session, "X")``
+or ``session.run(..., "-m", "release_gates.X")``); each module's ``--help`` is
+the authority on its options.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import re
+import subprocess
+import sys
+
+import docpages
+import pytest
+
+PAGES = docpages.all_pages()
+_CALL = re.compile(
+    r"\bnox(?:[ \t]+-[A-Za-z]+)*[ \t]+-s[ \t]+(?P<session>[\w-]+)[ \t]+--[ \t]+(?P<rest>.*)"
+)
+_OPTION = re.compile(r"(?<![\w-])(--[a-z][\w-]*)")
+
+
+def gate_modules() -> dict[str, str]:
+    """Session name -> the release_gates module it runs."""
+    tree = ast.parse((docpages.ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for call in ast.walk(node):
+            if not isinstance(call, ast.Call):
+                continue
+            name = ast.unparse(call.func)
+            strings = [a.value for a in call.args if isinstance(a, ast.Constant)]
+            if name == "run_gate" and len(strings) >= 1:
+                found[node.name] = f"release_gates.{strings[0]}"
+            elif name == "session.run":
+                modules = [s for s in strings if str(s).startswith("release_gates.")]
+                if modules:
+                    found[node.name] = str(modules[0])
+    return found
+
+
+@functools.cache
+def module_help(module: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(docpages.ROOT / "tools")}
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, f"`python -m {module} --help` failed: {result.stderr}"
+    return result.stdout
+
+
+def snippets(page: docpages.Page) -> list[str]:
+    found: list[str] = []
+    for token in docpages.walk(page.tokens):
+        if token.type == "code_inline":
+            found.append(token.content)
+        elif token.type in ("fence", "code_block"):
+            found.extend(re.sub(r"\\\n", " ", token.content).splitlines())
+    return found
+
+
+def unknown_options(page: docpages.Page, modules: dict[str, str]) -> list[str]:
+    problems: list[str] = []
+    for snippet in snippets(page):
+        for match in _CALL.finditer(snippet):
+            module = modules.get(match["session"])
+            if module is None:
+                continue  # not a gate (e.g. `lock -- runtime` takes lock names)
+            text = module_help(module)
+            for option in _OPTION.findall(match["rest"]):
+                if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text):
+                    problems.append(
+                        f"nox -s {match['session']} -- {option}: {module} has no such option"
+                    )
+    return problems
+
+
+MODULES = gate_modules()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_options_given_to_gates_exist(page: docpages.Page) -> None:
+    assert unknown_options(page, MODULES) == []
+
+
+def test_gate_sessions_are_found() -> None:
+    assert MODULES.get("verify") == "release_gates.verify"
+    assert MODULES.get("release") == "release_gates.rehearsal"
+
+
+def test_checker_rejects_an_unknown_option() -> None:
+    page = docpages.Page(
+        path=docpages.ROOT / "fake.md",
+        text="",
+        tokens=tuple(
+            docpages.parse_text(
+                "`scripts/nox -s verify -- dist/x.whl --release-identity v1.0.0 --no-such-flag`\n"
+            )
+        ),
+    )
+    assert unknown_options(page, MODULES) == [
+        "nox -s verify -- --no-such-flag: release_gates.verify has no such option"
+    ]
