@@ -46,8 +46,11 @@ FAKE_GATE = textwrap.dedent(
         (results / f"{gate}.json").write_text(json.dumps(data))
 
     print(f"fake {gate} output line")
+    if mode == "slow":
+        time.sleep(1.5)
+        mode = "pass"
     if mode == "pass":
-        write("passed", f"{gate} ok", seen=os.environ.get("FAKE_SERVICE", ""))
+        write("passed", f"{gate} ok", seen=os.environ.get("FAKE_SERVICE", ""), argv=sys.argv[2:])
     elif mode == "fail":
         write("failed", f"{gate} found a problem")
         print(f"{gate}: the problem in detail", file=sys.stderr)
@@ -474,3 +477,83 @@ def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
     # The index is gone once the gate is done.
     with pytest.raises(OSError):
         urllib.request.urlopen(details["simple"], timeout=5)
+
+
+PREPARE = textwrap.dedent(
+    """
+    import os, sys, time
+    from pathlib import Path
+    gate, mode = sys.argv[1], sys.argv[2]
+    marks = Path(os.environ["FAKE_MARKS"])
+    (marks / f"{gate}.preparing").write_text(str(os.getpid()))
+    if mode == "hang":
+        time.sleep(600)
+    if mode == "fail":
+        sys.exit(1)
+    (marks / f"{gate}.prepared").write_text("ok")
+    """
+)
+
+
+def warm_up_plan(tmp_path: Path, fake_gate: Path, prepare_mode: str, **overrides: object) -> Plan:
+    prepare = tmp_path / "prepare.py"
+    prepare.write_text(PREPARE, encoding="utf-8")
+    return make_plan(
+        tmp_path,
+        fake_gate,
+        {"version": "slow"},
+        prepare_for=lambda step: [sys.executable, str(prepare), step.session, prepare_mode],
+        prepared_command_for=lambda step, args: [
+            sys.executable,
+            str(fake_gate),
+            step.session,
+            "--prepared",
+        ],
+        **overrides,
+    )
+
+
+def test_warm_up_installs_waiting_gates_ahead_and_runs_them_in_place(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    results = Rehearsal(warm_up_plan(tmp_path, fake_gate, "ok")).run()
+    assert set(statuses(results).values()) == {Status.PASSED}
+    marks = tmp_path / "marks"
+    assert not (marks / "version.preparing").exists()  # ready at once: nothing to win
+    assert (marks / "licenses.prepared").exists()  # installed while version ran
+    for result in results:
+        prepared = (marks / f"{result.gate}.prepared").exists()
+        assert result.details["argv"] == (["--prepared"] if prepared else []), result.gate
+
+
+def test_a_failed_warm_up_only_means_the_gate_installs_as_usual(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    results = Rehearsal(warm_up_plan(tmp_path, fake_gate, "fail")).run()
+    assert set(statuses(results).values()) == {Status.PASSED}
+    assert (tmp_path / "marks" / "licenses.preparing").exists()
+    assert all(result.details["argv"] == [] for result in results)
+
+
+def test_a_hanging_warm_up_is_stopped_and_leaves_nothing_behind(
+    tmp_path: Path, fake_gate: Path
+) -> None:
+    plan = warm_up_plan(tmp_path, fake_gate, "hang", timeout_s=3.0)
+    results = Rehearsal(plan).run()
+    assert set(statuses(results).values()) == {Status.PASSED}
+    for mark in (tmp_path / "marks").glob("*.preparing"):
+        assert not alive(int(mark.read_text())), mark.name
+
+
+def test_nox_warm_up_commands() -> None:
+    install, run = rehearsal.nox_warm_up("/py", ["--reuse-venv", "no"])
+    assert install(Step("smoke"))[-4:] == ["smoke", "--reuse-venv", "no", "--install-only"]
+    line = run(Step("smoke"), ["--dist", "d"])
+    assert line[line.index("smoke") + 1 :] == [
+        "--reuse-venv",
+        "yes",
+        "--no-install",
+        "--",
+        "--dist",
+        "d",
+    ]

@@ -124,6 +124,10 @@ class Plan:
     cwd: Path = ROOT
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     progress: IO[str] = sys.stdout
+    # Optional warm-up: while earlier gates run, install a later gate's tools
+    # (``prepare_for``), then run that gate with ``prepared_command_for``.
+    prepare_for: Callable[[Step], Sequence[str]] | None = None
+    prepared_command_for: CommandFor | None = None
 
 
 @dataclass
@@ -221,9 +225,9 @@ def decide(
 
 
 def blocked_by(step: Step, done: Mapping[str, GateResult], offline: bool) -> list[str]:
-    """The dependencies of ``step`` that did not pass (NOT RUN is tolerated offline)."""
+    """The finished dependencies of ``step`` that did not pass (NOT RUN is tolerated offline)."""
     tolerated = {Status.PASSED, Status.NOT_RUN} if offline else {Status.PASSED}
-    return [need for need in step.needs if done[need].status not in tolerated]
+    return [need for need in step.needs if need in done and done[need].status not in tolerated]
 
 
 def endpoint_reachable(url: str, timeout_s: float = 2.0) -> bool:
@@ -318,6 +322,10 @@ class Rehearsal:
         self.plan = plan
         self.done: dict[str, GateResult] = {}
         self.running: dict[str, _Running] = {}
+        self.preparing: dict[str, _Running] = {}
+        self.prepare_tried: set[str] = set()
+        self.prepared: set[str] = set()
+        self.offline_reasons: dict[str, str | None] = {}
         self.raw_dir = plan.results_dir / "raw"
         self.logs_dir = plan.results_dir / "logs"
 
@@ -341,13 +349,16 @@ class Rehearsal:
         try:
             while len(self.done) < len(self.plan.steps):
                 self._start_ready()
-                if not self._poll():
+                self._start_prepare()
+                finished = self._poll()
+                if not (self._poll_prepare() or finished):
                     time.sleep(0.1)
         finally:
-            for running in self.running.values():
+            for running in [*self.running.values(), *self.preparing.values()]:
                 _reap(running.process)
                 running.services.close()
             self.running.clear()
+            self.preparing.clear()
         return [self.done[step.session] for step in self.plan.steps]
 
     def _finish(self, result: GateResult) -> None:
@@ -366,21 +377,81 @@ class Rehearsal:
                 continue
             blockers = blocked_by(step, self.done, self.plan.offline)
             spec = self.plan.specs.get(name, GateSpec())
-            why_not = offline_reason(step, spec, self.plan.env) if self.plan.offline else None
+            why_not = self._offline_reason(step, spec)
             if blockers:
                 states = ", ".join(f"{b} {self.done[b].status.value}" for b in blockers)
                 self._finish(GateResult(name, Status.SKIPPED, f"not run because {states}"))
             elif why_not:
                 summary = f"{name} {why_not}; not releasable until it runs and passes"
                 self._finish(GateResult(name, Status.NOT_RUN, summary))
+            elif name in self.preparing:
+                continue  # its tools are being installed: it starts right after
             elif len(self.running) < max(1, self.plan.jobs):
                 self._launch(step, spec)
+
+    def _offline_reason(self, step: Step, spec: GateSpec) -> str | None:
+        """Why ``step`` cannot run offline (decided once per rehearsal), or None."""
+        if not self.plan.offline:
+            return None
+        if step.session not in self.offline_reasons:
+            self.offline_reasons[step.session] = offline_reason(step, spec, self.plan.env)
+        return self.offline_reasons[step.session]
+
+    def _start_prepare(self) -> None:
+        """Install the tools of the next gate that is still waiting, one gate at a time."""
+        if self.plan.prepare_for is None or self.preparing:
+            return
+        for step in self.plan.steps:
+            name = step.session
+            if name in self.done or name in self.running or name in self.prepare_tried:
+                continue
+            waiting = any(need not in self.done for need in step.needs)
+            spec = self.plan.specs.get(name, GateSpec())
+            doomed = blocked_by(step, self.done, self.plan.offline)
+            if not waiting or doomed or self._offline_reason(step, spec):
+                continue
+            self.prepare_tried.add(name)
+            log_path = self.logs_dir / f"{name}.prepare.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    list(self.plan.prepare_for(step)),
+                    cwd=self.plan.cwd,
+                    env=dict(self.plan.env),
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            started = time.monotonic()
+            self.preparing[name] = _Running(
+                step, process, log_path, started, contextlib.ExitStack()
+            )
+            self.say(f"... {name}: installing its tools ahead")
+            return
+
+    def _poll_prepare(self) -> bool:
+        """Collect a finished warm-up; a failed one only means the gate installs as usual."""
+        for name, running in list(self.preparing.items()):
+            exit_code = running.process.poll()
+            if exit_code is None and time.monotonic() - running.started <= self.plan.timeout_s:
+                continue
+            if exit_code is None:
+                _reap(running.process)
+            leftovers = exit_code is not None and _leftovers(running.process.pid)
+            del self.preparing[name]
+            if exit_code == 0 and not leftovers:
+                self.prepared.add(name)
+            return True
+        return False
 
     def _launch(self, step: Step, spec: GateSpec) -> None:
         name = step.session
         wanted = [*spec.args, *(spec.offline_args if self.plan.offline else ())]
         args = [arg.format(dist=self.plan.dist_dir) for arg in wanted]
-        command = list(self.plan.command_for(step, args))
+        prepared = name in self.prepared and self.plan.prepared_command_for is not None
+        command_for = self.plan.prepared_command_for if prepared else self.plan.command_for
+        assert command_for is not None
+        command = list(command_for(step, args))
         env = {**self.plan.env, RESULTS_ENV: str(self.raw_dir)}
         services = contextlib.ExitStack()
         started = time.monotonic()
@@ -472,6 +543,38 @@ def nox_command(nox_python: str, nox_args: Sequence[str]) -> CommandFor:
     return command
 
 
+_REUSE_FLAGS = ("--reuse-venv", "--no-install", "-r", "-R", "-N")
+
+
+def _without_reuse(nox_args: Sequence[str]) -> list[str]:
+    """``nox_args`` minus the reuse options (and the value of ``--reuse-venv``)."""
+    kept: list[str] = []
+    skip_value = False
+    for arg in nox_args:
+        if skip_value:
+            skip_value = False
+        elif arg == "--reuse-venv":
+            skip_value = True
+        elif arg not in _REUSE_FLAGS and not arg.startswith("--reuse-venv="):
+            kept.append(arg)
+    return kept
+
+
+def nox_warm_up(
+    nox_python: str, nox_args: Sequence[str]
+) -> tuple[Callable[[Step], Sequence[str]], CommandFor]:
+    """Commands that install a gate's tools ahead (``--install-only``) and then run it in them.
+
+    The gate then runs with ``--reuse-venv yes --no-install``: its venv was made
+    moments ago by this rehearsal, from the same locks.
+    """
+    install = nox_command(nox_python, [*nox_args, "--install-only"])
+    reuse = nox_command(
+        nox_python, [*_without_reuse(nox_args), "--reuse-venv", "yes", "--no-install"]
+    )
+    return (lambda step: install(step, [])), reuse
+
+
 def write_meta(results_dir: Path, *, offline: bool, started: datetime, total_s: float) -> None:
     """Record how the rehearsal ran, for the report."""
     meta = {
@@ -494,6 +597,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--jobs", type=int, default=2, help="independent gates run at the same time (default 2)"
     )
     parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="do not install later gates' tools while earlier gates run",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds allowed per gate"
     )
     parser.add_argument(
@@ -511,9 +620,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     steps: Sequence[Step] = REHEARSAL
     dist = options.dist.resolve()
+    # A warm run (-R) has nothing to install; otherwise later gates install while earlier run.
+    warm_up = "--no-install" not in options.nox_arg and options.warm_up
+    prepare_for, prepared_command_for = nox_warm_up(options.nox_python, options.nox_arg)
     plan = Plan(
         steps=steps,
         command_for=nox_command(options.nox_python, options.nox_arg),
+        prepare_for=prepare_for if warm_up else None,
+        prepared_command_for=prepared_command_for if warm_up else None,
         results_dir=options.results.resolve(),
         dist_dir=dist,
         specs=GATE_SPECS,
