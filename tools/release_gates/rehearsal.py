@@ -19,6 +19,10 @@ does not depend on a failure still runs, so one rehearsal lists every problem.
 With ``--offline``, network-only gates are NOT RUN (the verdict is then "not
 releasable"), and the rehearsal exits 0 only if every gate that ran passed.
 
+Up to ``--jobs`` (2) independent gates run at once; on a cold run the next
+waiting gate's tools are installed meanwhile (``nox --install-only``) and the
+gate then runs in that venv, so installs stay off the critical path.
+
 The decided results are written as ``<results>/<gate>.json``; the release
 report (:mod:`release_gates.report`) is rendered from those files alone.
 Nothing gate-specific lives here beyond :data:`GATE_SPECS`: the arguments of
