@@ -338,7 +338,7 @@ class Rehearsal:
         results = self.plan.results_dir
         for directory in (self.raw_dir, self.logs_dir, results / "services"):
             shutil.rmtree(directory, ignore_errors=True)
-        for stale in [*results.glob("*.json")]:
+        for stale in list(results.glob("*.json")):
             stale.unlink()
         for directory in (self.raw_dir, self.logs_dir):
             directory.mkdir(parents=True)
@@ -416,16 +416,19 @@ class Rehearsal:
                 continue
             self.prepare_tried.add(name)
             log_path = self.logs_dir / f"{name}.prepare.log"
-            with log_path.open("wb") as log:
-                process = subprocess.Popen(
-                    list(self.plan.prepare_for(step)),
-                    cwd=self.plan.cwd,
-                    env=dict(self.plan.env),
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            try:
+                with log_path.open("wb") as log:
+                    process = subprocess.Popen(
+                        list(self.plan.prepare_for(step)),
+                        cwd=self.plan.cwd,
+                        env=dict(self.plan.env),
+                        stdin=subprocess.DEVNULL,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+            except OSError:
+                return  # no warm-up for this gate: it installs its tools when it runs
             started = time.monotonic()
             self.preparing[name] = _Running(
                 step, process, log_path, started, contextlib.ExitStack()
