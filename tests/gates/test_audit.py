@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.lockfile import closure_for, group_by_closure, read_lock, supported_pythons
+from release_gates.lockfile import closure_for, read_lock
 from release_gates.osv_server import OsvServer, advisory
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
@@ -261,40 +261,3 @@ def test_osv_server_cli_prints_its_url_and_stops_by_itself() -> None:
     )
     assert done.stdout.startswith("http://127.0.0.1:")
     assert done.stdout.strip().endswith("/v1/query")
-
-
-def test_universal_lock_closures_per_python(tmp_path: Path) -> None:
-    lock = tmp_path / "lock.txt"
-    lock.write_text(
-        "# comment\n"
-        "a==1.0 ; python_full_version < '3.10' \\\n    --hash=sha256:aa \\\n    --hash=sha256:ab\n"
-        "    # via -r x.in\n"
-        "a==2.0 ; python_full_version >= '3.10' --hash=sha256:bb\n"
-        "B_c==3 --hash=sha256:cc\n"
-    )
-    pins = read_lock(lock)
-    groups = group_by_closure(pins, ["3.9", "3.10", "3.13"])
-    assert [[f"{p.name}=={p.version}" for p in c] for c in groups] == [
-        ["a==1.0", "b-c==3"],
-        ["a==2.0", "b-c==3"],
-    ]
-    assert list(groups.values()) == [["3.9"], ["3.10", "3.13"]]
-    assert closure_for(pins, "3.9")[0].hashes == ("sha256:aa", "sha256:ab")
-    classifiers = [
-        "Programming Language :: Python :: 3.10",
-        "Programming Language :: Python :: 3.9",
-    ]
-    assert supported_pythons([*classifiers, "Programming Language :: Python :: 3"]) == [
-        "3.9",
-        "3.10",
-    ]
-
-
-@pytest.mark.parametrize("line", ["a==1.0\n", "a>=1.0 --hash=sha256:aa\n", "not a requirement!\n"])
-def test_a_lock_line_without_exact_pin_and_hash_fails(tmp_path: Path, line: str) -> None:
-    lock = tmp_path / "lock.txt"
-    lock.write_text(line)
-    with pytest.raises(GateFailure) as failure:
-        read_lock(lock)
-    assert failure.value.problem.code == "lockfile.unparsable"
-    assert "lock.txt:1" in str(failure.value)

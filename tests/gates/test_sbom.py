@@ -24,7 +24,7 @@ import pytest
 
 from release_gates import sbom
 from release_gates.checksums import write_sha256sums
-from release_gates.hash_lock import parse_lock, resolve
+from release_gates.lockfile import read_lock, resolve
 from release_gates.problems import GateFailure
 from release_gates.tomlfile import load_toml
 
@@ -140,7 +140,7 @@ def test_components_are_the_locked_closure_for_this_python(real: dict[str, Any])
         "python_full_version": ".".join(map(str, sys.version_info[:3])),
         "python_version": ".".join(map(str, sys.version_info[:2])),
     }
-    locked = resolve(parse_lock(lock), env, lock)
+    locked = resolve(read_lock(lock), env, lock)
     components = {c["name"].lower(): c for c in real["bom"]["components"]}
     assert {n: c["version"] for n, c in components.items()} == {
         n: e.version for n, e in locked.items()
@@ -217,7 +217,7 @@ def test_component_without_hash_or_extra_tool_is_rejected(real: dict[str, Any]) 
     locked = {
         c["name"].lower(): e
         for c in real["bom"]["components"]
-        for e in parse_lock(lock)
+        for e in read_lock(lock)
         if e.name == c["name"].lower() and e.version == c["version"]
     }
     unhashed = copy.deepcopy(real["bom"])

@@ -39,7 +39,7 @@ from packaging.utils import canonicalize_name
 
 from release_gates import sbom_render
 from release_gates.dist_files import Dists, find_dists, project_name_version, wheel_metadata
-from release_gates.hash_lock import LockedRequirement, parse_lock, resolve
+from release_gates.lockfile import Pin, read_lock, resolve
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 from release_gates.venvs import create_venv, pip_install_locked, run
@@ -204,7 +204,7 @@ def _sha256_entries(digests: Sequence[str]) -> list[dict[str, str]]:
 
 def combine(
     bom: dict[str, Any],
-    locked: Mapping[str, LockedRequirement],
+    locked: Mapping[str, Pin],
     installed: Installed,
     dists: Dists,
     dist_sha256: Mapping[str, str],
@@ -261,7 +261,7 @@ def dist_hashes(bom: Mapping[str, Any]) -> dict[str, str]:
 
 def check_components(
     bom: Mapping[str, Any],
-    locked: Mapping[str, LockedRequirement],
+    locked: Mapping[str, Pin],
     python: str,
     lock: Path,
 ) -> None:
@@ -291,9 +291,7 @@ def check_components(
         raise GateFailure(MISSING_HASH, components=unhashed)
 
 
-def check_installed_hashes(
-    installed: Installed, locked: Mapping[str, LockedRequirement], lock: Path
-) -> None:
+def check_installed_hashes(installed: Installed, locked: Mapping[str, Pin], lock: Path) -> None:
     """Fail if pip installed a file whose sha256 the lock does not allow."""
     for name, (version, sha256) in sorted(installed.files.items()):
         entry = locked.get(name)
@@ -363,7 +361,7 @@ def build_sbom(source: Path, dist: Path, python: str) -> tuple[dict[str, Any], S
         if not done.ok:
             raise GateFailure(INSTALL_FAILED, lock=str(lock), python=python, output=done.tail())
         installed = read_pip_report(report)
-        locked = resolve(parse_lock(lock), installed.environment, lock)
+        locked = resolve(read_lock(lock), installed.environment, lock)
         check_installed_hashes(installed, locked, lock)
         bom = describe_venv(venv.python, pyproject, epoch, work / "environment.cdx.json")
     bom = combine(bom, locked, installed, dists, dist_sha256)
