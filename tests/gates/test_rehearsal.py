@@ -520,7 +520,7 @@ def test_warm_up_installs_waiting_gates_ahead_and_runs_them_in_place(
     assert set(statuses(results).values()) == {Status.PASSED}
     marks = tmp_path / "marks"
     assert not (marks / "version.preparing").exists()  # ready at once: nothing to win
-    assert (marks / "licenses.prepared").exists()  # installed while version ran
+    assert (marks / "build.prepared").exists()  # the longest path first, while version ran
     for result in results:
         prepared = (marks / f"{result.gate}.prepared").exists()
         assert result.details["argv"] == (["--prepared"] if prepared else []), result.gate
@@ -557,3 +557,10 @@ def test_nox_warm_up_commands() -> None:
         "--dist",
         "d",
     ]
+
+
+def test_dependents_follow_the_graph() -> None:
+    build = next(step for step in REHEARSAL if step.session == "build")
+    assert rehearsal.dependents(REHEARSAL, build) == {"smoke", "sbom", "verify", "publish"}
+    publish = next(step for step in REHEARSAL if step.session == "publish")
+    assert rehearsal.dependents(REHEARSAL, publish) == set()

@@ -234,6 +234,15 @@ def blocked_by(step: Step, done: Mapping[str, GateResult], offline: bool) -> lis
     return [need for need in step.needs if need in done and done[need].status not in tolerated]
 
 
+def dependents(steps: Sequence[Step], step: Step) -> set[str]:
+    """Every gate that needs ``step``, directly or through other gates."""
+    found: set[str] = set()
+    for candidate in steps:  # graph order: a gate's needs come before it
+        if step.session in candidate.needs or found & set(candidate.needs):
+            found.add(candidate.session)
+    return found
+
+
 def endpoint_reachable(url: str, timeout_s: float = 2.0) -> bool:
     """Whether a TCP connection to the host and port of ``url`` succeeds."""
     parts = urllib.parse.urlsplit(url)
@@ -402,10 +411,11 @@ class Rehearsal:
         return self.offline_reasons[step.session]
 
     def _start_prepare(self) -> None:
-        """Install the tools of the next gate that is still waiting, one gate at a time."""
+        """Install the tools of a gate that is still waiting, one gate at a time."""
         if self.plan.prepare_for is None or self.preparing:
             return
-        for step in self.plan.steps:
+        # Gates with the most gates after them first: they are on the longest path.
+        for step in sorted(self.plan.steps, key=lambda s: -len(dependents(self.plan.steps, s))):
             name = step.session
             if name in self.done or name in self.running or name in self.prepare_tried:
                 continue
