@@ -402,16 +402,17 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
         "FAKE_MARKS": str(tmp_path / "marks"),
         "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[1]),
     }
-    script = INTERRUPTED
-    if signum == signal.SIGTERM:
-        script = script.replace(
-            "Rehearsal(plan).run()", "rehearsal._stop_on_sigterm()\nRehearsal(plan).run()"
-        ).replace(
-            "from release_gates.rehearsal import",
-            "from release_gates import rehearsal\nfrom release_gates.rehearsal import",
-        )
+    script = INTERRUPTED.replace(
+        "Rehearsal(plan).run()", "rehearsal._stop_on_signals()\nRehearsal(plan).run()"
+    ).replace(
+        "from release_gates.rehearsal import",
+        "from release_gates import rehearsal\nfrom release_gates.rehearsal import",
+    )
+    # SIGINT ignored from the start, as for a job a script put in the background.
     orchestrator = subprocess.Popen(
-        [sys.executable, "-c", script, str(tmp_path), str(fake_gate)], env=env
+        [sys.executable, "-c", script, str(tmp_path), str(fake_gate)],
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     child_mark = tmp_path / "marks" / "licenses.child"
     deadline = time.monotonic() + 20

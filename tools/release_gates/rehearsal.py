@@ -655,7 +655,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     rehearsal = Rehearsal(plan)
-    _stop_on_sigterm()
+    _stop_on_signals()
     mode = "offline" if options.offline else "online"
     rehearsal.say(f"{len(steps)} gates, {mode}, results in {plan.results_dir}")
     results = rehearsal.run()
@@ -669,13 +669,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_code_for(results, options.offline)
 
 
-def _stop_on_sigterm() -> None:
-    """Turn SIGTERM into an exception, so the ``finally`` blocks stop every child."""
+def _stop_on_signals() -> None:
+    """Turn Ctrl-C, SIGTERM and SIGHUP into an exception, so ``finally`` stops every child.
+
+    Set explicitly: a process started in the background by a script inherits
+    SIGINT as *ignored*, and would then never clean up on Ctrl-C.
+    """
 
     def handler(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
-    signal.signal(signal.SIGTERM, handler)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handler)
 
 
 if __name__ == "__main__":
