@@ -658,7 +658,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _stop_on_signals()
     mode = "offline" if options.offline else "online"
     rehearsal.say(f"{len(steps)} gates, {mode}, results in {plan.results_dir}")
-    results = rehearsal.run()
+    try:
+        results = rehearsal.run()
+    except KeyboardInterrupt as interrupt:
+        rehearsal.say(f"interrupted ({interrupt or 'Ctrl-C'}): every gate and server was stopped")
+        return 130
     write_meta(
         plan.results_dir, offline=options.offline, started=started, total_s=time.monotonic() - clock
     )
