@@ -363,6 +363,30 @@ class Settings:
     env: Mapping[str, str]
 
 
+def upload_failure(
+    problem: Problem, release: Release, settings: Settings, log: Log, **values: Any
+) -> GateFailure:
+    """``problem`` plus which files the index already serves: a half-done release must say so."""
+    published, missing = split_published(release, settings.simple_url, settings.poll_policy, log)
+    return GateFailure(problem, published=published, missing=missing, **values)
+
+
+def conflicting_file(
+    dist: Dist, served: str, release: Release, settings: Settings, log: Log
+) -> GateFailure:
+    """The index serves other bytes under our file name: never overwrite, stop."""
+    return upload_failure(
+        CONFLICTING_FILE,
+        release,
+        settings,
+        log,
+        filename=dist.filename,
+        index=settings.simple_url,
+        served=served,
+        expected=dist.sha256,
+    )
+
+
 def upload(release: Release, settings: Settings, log: Log) -> list[dict[str, Any]]:
     """Upload every dist not yet on the index; return what happened to each file."""
     assert settings.repository_url is not None
@@ -372,18 +396,7 @@ def upload(release: Release, settings: Settings, log: Log) -> list[dict[str, Any
         if dist.filename in listed:
             served = served_sha256(listed[dist.filename])
             if served != dist.sha256:
-                published, missing = split_published(
-                    release, settings.simple_url, settings.poll_policy, log
-                )
-                raise GateFailure(
-                    CONFLICTING_FILE,
-                    filename=dist.filename,
-                    index=settings.simple_url,
-                    served=served,
-                    expected=dist.sha256,
-                    published=published,
-                    missing=missing,
-                )
+                raise conflicting_file(dist, served, release, settings, log)
             already.add(dist.filename)
             log(f"{dist.filename} is already on the index with the same sha256: nothing to do")
     report: list[dict[str, Any]] = []
@@ -437,39 +450,26 @@ def upload_one(dist: Dist, release: Release, settings: Settings, log: Log) -> in
             log(f"{dist.filename} is on the index with the same sha256: published")
             return attempt
         if served is not None:
-            published, missing = split_published(
-                release, settings.simple_url, settings.poll_policy, log
-            )
-            raise GateFailure(
-                CONFLICTING_FILE,
-                filename=dist.filename,
-                index=settings.simple_url,
-                served=served,
-                expected=dist.sha256,
-                published=published,
-                missing=missing,
-            )
+            raise conflicting_file(dist, served, release, settings, log)
         if not last.retryable:
-            published, missing = split_published(
-                release, settings.simple_url, settings.poll_policy, log
-            )
-            raise GateFailure(
+            raise upload_failure(
                 UPLOAD_REJECTED,
+                release,
+                settings,
+                log,
                 filename=dist.filename,
                 reason=last.reason,
-                published=published,
-                missing=missing,
                 output=last.output.strip()[-1500:],
             )
-    published, missing = split_published(release, settings.simple_url, settings.poll_policy, log)
-    raise GateFailure(
+    raise upload_failure(
         UPLOAD_GAVE_UP,
+        release,
+        settings,
+        log,
         filename=dist.filename,
         attempts=attempts.last_attempt,
         seconds=round(time.monotonic() - start, 1),
         reason=last.reason,
-        published=published,
-        missing=missing,
     )
 
 
