@@ -25,9 +25,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
 from release_gates import simple_index
 from release_gates.checksums import write_sha256sums
@@ -41,7 +41,6 @@ from release_gates.fault_proxy import (
 )
 from release_gates.local_index import LocalIndex, local_index
 
-TOOLS = Path(__file__).resolve().parents[2] / "tools"
 FAST = ["--backoff", "0.2", "--max-delay", "0.5", "--poll-backoff", "0.2", "--poll-attempts", "3"]
 _versions = itertools.count(1)
 
@@ -89,19 +88,6 @@ def make_release(
 
 
 @dataclass
-class Run:
-    """One run of the gate: exit code, everything it printed, and its JSON result."""
-
-    returncode: int
-    output: str
-    result: dict[str, Any]
-
-    @property
-    def problem(self) -> object:
-        return self.result.get("problem_code")
-
-
-@dataclass
 class Release:
     """This test's release: its version, file names and their sha256."""
 
@@ -121,21 +107,17 @@ class Release:
 def run_publish(
     release: Release, index: LocalIndex, *args: str, password: str | None = None
 ) -> Run:
-    results = release.dist.parent / f"results-{len(list(release.dist.parent.glob('results-*')))}"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(TOOLS),
-        "RELEASE_GATES_RESULTS": str(results),
+    credentials = {
         "TWINE_USERNAME": index.username,
         "TWINE_PASSWORD": index.password if password is None else password,
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "release_gates.publish", "--dist", str(release.dist),
-         "--index-url", index.simple_url, "--runtime-lock", "none", *FAST, *args],
-        env=env, capture_output=True, text=True, timeout=300, check=False,
+    return run_gate_cli(
+        "publish",
+        ["--dist", str(release.dist), "--index-url", index.simple_url, "--runtime-lock", "none",
+         *FAST, *args],
+        release.dist.parent,
+        env=credentials,
     )  # fmt: skip
-    result = json.loads((results / "publish.json").read_text(encoding="utf-8"))
-    return Run(done.returncode, done.stdout + done.stderr, result)
 
 
 def twine_upload(index: LocalIndex, *files: Path) -> None:

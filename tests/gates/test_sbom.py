@@ -13,14 +13,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.gates.helpers import EPOCH, build_dists
 
 from release_gates import sbom
 from release_gates.checksums import write_sha256sums
@@ -29,7 +28,6 @@ from release_gates.problems import GateFailure
 from release_gates.tomlfile import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
-EPOCH = "1764028800"  # 2025-11-25T00:00:00Z
 TOOL_PACKAGES = {"pip", "setuptools", "wheel", "hatchling", "build"}
 
 
@@ -58,26 +56,6 @@ def make_project(
         encoding="utf-8",
     )
     return where
-
-
-def build_dists(project: Path, out: Path) -> None:
-    """Wheel and sdist of ``project`` into ``out`` (pinned hatchling, no isolation)."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build",
-            "--no-isolation",
-            "--sdist",
-            "--wheel",
-            "--outdir",
-            str(out),
-            str(project),
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-    )
 
 
 def run_gate(

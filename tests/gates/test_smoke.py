@@ -11,14 +11,13 @@ and a one-test suite that checks it imports the installed copy.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.gates.helpers import build_dists
 
 from release_gates import smoke
 from release_gates.checksums import write_sha256sums
@@ -83,22 +82,7 @@ def make_release(base: Path, printed_version: str = VERSION) -> tuple[Path, Path
     (source / "tests" / "library").mkdir(parents=True)
     (source / "tests" / "library" / "test_installed.py").write_text(TEST_INSTALLED)
     dist = base / "dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build",
-            "--no-isolation",
-            "--sdist",
-            "--wheel",
-            "--outdir",
-            str(dist),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1764028800"},
-    )
+    build_dists(source, dist)
     write_sha256sums(dist, list(dist.iterdir()))
     return source, dist
 

@@ -8,16 +8,11 @@ workflow (see its README): nothing here signs or fakes a signature.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
 from release_gates.checksums import write_sha256sums
 from release_gates.problems import GateFailure
@@ -33,26 +28,8 @@ IDENTITY = (
 ISSUER = "https://token.actions.githubusercontent.com"
 
 
-@dataclass
-class Run:
-    returncode: int
-    output: str
-    result: dict[str, Any]
-
-    @property
-    def problem(self) -> object:
-        return self.result.get("problem_code")
-
-
 def run_verify(tmp: Path, *args: str) -> Run:
-    results = tmp / f"results-{len(list(tmp.glob('results-*')))}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
-    done = subprocess.run(
-        [sys.executable, "-m", "release_gates.verify", *args],
-        env=env, capture_output=True, text=True, timeout=300, check=False, cwd=tmp,
-    )  # fmt: skip
-    result = json.loads((results / "verify.json").read_text(encoding="utf-8"))
-    return Run(done.returncode, done.stdout + done.stderr, result)
+    return run_gate_cli("verify", args, tmp, cwd=tmp)
 
 
 @pytest.fixture
