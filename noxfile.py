@@ -59,8 +59,10 @@ def install_project(session: nox.Session) -> None:
     if not wheel:
         wheels = sorted(TEST_WHEEL_DIR.glob("duckalog-*.whl"))
         if len(wheels) != 1:
-            session.error(f"expected one wheel in {TEST_WHEEL_DIR}, found {len(wheels)}: "
-                          "run `scripts/nox -s test_wheel` first")
+            session.error(
+                f"expected one wheel in {TEST_WHEEL_DIR}, found {len(wheels)}: "
+                "run `scripts/nox -s test_wheel` first"
+            )
         wheel = str(wheels[0])
     install_locked(session, "runtime")
     session.install("--no-deps", "--force-reinstall", wheel)
@@ -78,8 +80,17 @@ def test_wheel(session: nox.Session) -> None:
     """
     install_locked(session, "backend")
     shutil.rmtree(TEST_WHEEL_DIR, ignore_errors=True)
-    session.run("python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                "--wheel-dir", str(TEST_WHEEL_DIR), str(ROOT))
+    session.run(
+        "python",
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--wheel-dir",
+        str(TEST_WHEEL_DIR),
+        str(ROOT),
+    )
 
 
 @nox.session(python=PYTHONS, tags=["tests"], requires=["test_wheel"])
@@ -89,8 +100,17 @@ def tests(session: nox.Session) -> None:
     install_project(session)
     # Run from outside the tree so `import duckalog` can only find the installed copy.
     session.chdir(session.create_tmp())
-    session.run("python", "-m", "pytest", str(ROOT / "tests" / "library"),
-                "--rootdir", str(ROOT), "-p", "no:cacheprovider", *session.posargs)
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        str(ROOT / "tests" / "library"),
+        "--rootdir",
+        str(ROOT),
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
 
 
 @nox.session(tags=["tests"])
@@ -117,9 +137,21 @@ def lock(session: nox.Session) -> None:
         found = _LOCK_PYTHON.search(source.read_text(encoding="utf-8"))
         python = found.group(1) if found else "3.11"
         session.run(
-            "uv", "pip", "compile", "--quiet", "--universal", "--generate-hashes",
-            "--no-header", "--python-version", python, "--index-url", "https://pypi.org/simple",
-            "--no-config", str(source), "-o", str(SECURITY / f"{name}.txt"),
+            "uv",
+            "pip",
+            "compile",
+            "--quiet",
+            "--universal",
+            "--generate-hashes",
+            "--no-header",
+            "--python-version",
+            python,
+            "--index-url",
+            "https://pypi.org/simple",
+            "--no-config",
+            str(source),
+            "-o",
+            str(SECURITY / f"{name}.txt"),
         )
 
 
@@ -196,8 +228,16 @@ def publish(session: nox.Session) -> None:
 def gate_tests(session: nox.Session) -> None:
     """Unit and fault-injection tests of the release gates, with real tools and local stand-ins."""
     install_locked(session, "gate-tests")
-    session.run("python", "-m", "pytest", "tests/gates", "-p", "no:cacheprovider",
-                *session.posargs, env=gate_env())
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/gates",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env=gate_env(),
+    )
 
 
 @nox.session(tags=["tests"], requires=["test_wheel"])
@@ -209,8 +249,9 @@ def docs(session: nox.Session) -> None:
     install_locked(session, "docs")
     install_project(session)
     env = {"PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "tests" / "docs")])}
-    session.run("python", "-m", "pytest", "tests/docs", "-p", "no:cacheprovider",
-                *session.posargs, env=env)
+    session.run(
+        "python", "-m", "pytest", "tests/docs", "-p", "no:cacheprovider", *session.posargs, env=env
+    )
 
 
 # --- release -----------------------------------------------------------------
@@ -231,8 +272,11 @@ def release(session: nox.Session) -> None:
     if getattr(config, "no_install", False):
         nox_args.append("--no-install")
     session.run(
-        "python", "-m", "release_gates.rehearsal",
-        *(f"--nox-arg={arg}" for arg in nox_args), *session.posargs,
+        "python",
+        "-m",
+        "release_gates.rehearsal",
+        *(f"--nox-arg={arg}" for arg in nox_args),
+        *session.posargs,
         env={**gate_env(), "RELEASE_NOX_PYTHON": sys.executable},
     )
 
@@ -249,11 +293,20 @@ def workflow_policy(session: nox.Session) -> None:
     github = ROOT / ".github"
     workflows = sorted(str(p) for p in (github / "workflows").glob("*.yml"))
     session.run("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *workflows)
-    session.run("check-jsonschema", "--builtin-schema", "vendor.dependabot",
-                str(github / "dependabot.yml"))
+    session.run(
+        "check-jsonschema", "--builtin-schema", "vendor.dependabot", str(github / "dependabot.yml")
+    )
     session.run("zizmor", "--offline", "--persona", "auditor", str(github))
-    session.run("python", "-m", "pytest", "tests/workflows", "-p", "no:cacheprovider",
-                *session.posargs, env=gate_env())
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/workflows",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env=gate_env(),
+    )
 
 
 @nox.session(default=False)
