@@ -38,7 +38,7 @@ NO_SECTION = Problem(
 BAD_NEEDS = Problem(
     "workflow_report.bad-needs",
     "${needs_env} does not hold the workflow's toJSON(needs): {error}",
-    "Pass `NEEDS: ${{{{ toJSON(needs) }}}}` in the summary step's env.",
+    "Pass `NEEDS: ${{ toJSON(needs) }}` in the summary step's env.",
 )
 RELEASE_FAILED = Problem(
     "workflow_report.release-failed",
