@@ -243,6 +243,22 @@ def test_reuse_lint_fails_on_a_file_without_header(
     assert "no_header.py" in result.summary
 
 
+def test_reuse_lint_reads_git_view_not_ignored_folders(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    """Only git's view is linted: ignored folders (.nox/) and deleted tracked files do not count."""
+    python, lines = checked_env
+    repo = make_repo(tmp_path, lines["mit-and-apache"])
+    (repo / ".gitignore").write_text(HEADER + "/.nox/\n")
+    subprocess.run(["git", "-C", str(repo), "add", ".gitignore"], check=True)
+    (repo / ".nox" / "venv").mkdir(parents=True)
+    (repo / ".nox" / "venv" / "no_header.py").write_text("print('ignored')\n")
+    (repo / "tool.py").unlink()  # tracked but deleted in the work tree: nothing to lint
+    code, result = run_gate(tmp_path, repo, python)
+    assert code == 0, result.summary
+    assert result.details["reuse_problems"] == []
+
+
 @pytest.mark.parametrize(
     ("expression", "verdict"),
     [
