@@ -8,6 +8,11 @@ Imported by the tests as ``docpages`` (``nox -s docs`` puts ``tests/docs`` on
 The pages are parsed with markdown-it (CommonMark, like GitHub) rather than with
 regular expressions, so a link inside a code block is not mistaken for a link and
 a heading is recognised the way a reader sees it.
+
+Adding a shell block to a page? Unmarked, it is run as written, offline; a block
+that cannot run so gets a ``<!-- docs-test: network | run-by PATH -->`` marker on
+the line before its fence, and a file the reader saves gets
+``<!-- docs-test: file NAME -->``. The rules: ``test_shell_blocks.py``.
 """
 
 from __future__ import annotations
