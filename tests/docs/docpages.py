@@ -8,13 +8,20 @@ Imported by the tests as ``docpages`` (``nox -s docs`` puts ``tests/docs`` on
 The pages are parsed with markdown-it (CommonMark, like GitHub) rather than with
 regular expressions, so a link inside a code block is not mistaken for a link and
 a heading is recognised the way a reader sees it.
+
+Adding a shell block to a page? Unmarked, it is run as written, offline; a block
+that cannot run so gets a ``<!-- docs-test: network | run-by PATH -->`` marker on
+the line before its fence, and a file the reader saves gets
+``<!-- docs-test: file NAME -->``. The rules: ``test_shell_blocks.py``.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +124,119 @@ def github_slug(text: str) -> str:
 def fenced_blocks(page: Page) -> list[str]:
     """The content of every fenced or indented code block."""
     return [token.content for token in page.tokens if token.type in ("fence", "code_block")]
+
+
+# --- code blocks and their docs-test markers ---------------------------------------
+
+# Fence languages that hold shell commands.
+SHELL_LANGUAGES = frozenset({"console", "sh", "bash", "shell", "zsh"})
+# `<!-- docs-test: KIND [ARGUMENT] -->` on the line right before a fence.
+_MARKER = re.compile(r"^<!--\s*docs-test:\s*(?P<kind>\S+)(?:\s+(?P<argument>.*?))?\s*-->\s*$")
+MARKER_KINDS = frozenset({"network", "run-by", "file"})
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block and the docs-test marker right before it (if any).
+
+    ``line`` is the 1-based line of the opening fence; the block's text starts
+    on the next line. ``marker`` is ``network``, ``run-by`` or ``file`` (see
+    ``tests/docs/test_shell_blocks.py``), or ``None``; ``argument`` is what
+    follows the kind (the test for ``run-by``, the file name for ``file``).
+    ``marker_error`` says why a ``docs-test:`` comment could not be read.
+    """
+
+    page: str
+    line: int
+    language: str
+    text: str
+    marker: str | None = None
+    argument: str = ""
+    marker_error: str = ""
+
+    @property
+    def is_shell(self) -> bool:
+        return self.language in SHELL_LANGUAGES
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def code_blocks(page: Page) -> list[CodeBlock]:
+    """Every fenced block of ``page``, in order, with its marker."""
+    found: list[CodeBlock] = []
+    tokens = page.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "fence" or token.map is None:
+            continue
+        marker, argument, error = None, "", ""
+        before = tokens[index - 1] if index else None
+        if before is not None and before.type == "html_block" and "docs-test" in before.content:
+            parsed = _MARKER.match(before.content.strip())
+            if parsed is None:
+                error = f"cannot read the marker {before.content.strip()!r}"
+            elif parsed["kind"] not in MARKER_KINDS:
+                error = f"unknown marker kind {parsed['kind']!r} (known: {sorted(MARKER_KINDS)})"
+            else:
+                marker, argument = parsed["kind"], parsed["argument"] or ""
+        found.append(
+            CodeBlock(
+                page=page.name,
+                line=token.map[0] + 1,
+                language=token.info.strip().split()[0] if token.info.strip() else "",
+                text=token.content,
+                marker=marker,
+                argument=argument,
+                marker_error=error,
+            )
+        )
+    return found
+
+
+def stray_markers(page: Page) -> list[str]:
+    """``docs-test:`` comments that are not right before a fence (they would mark nothing)."""
+    tokens = page.tokens
+    stray = []
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and "docs-test:" in token.content:
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            if after is None or after.type != "fence":
+                line = token.map[0] + 1 if token.map else 0
+                stray.append(f"{page.name}:{line}: {token.content.strip()}")
+    return stray
+
+
+# Nothing listens here: any HTTP(S) request through this proxy is refused at once.
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
+def offline_env(home: Path, *, loopback: bool = False) -> dict[str, str]:
+    """Environment for running documented commands offline, as a reader would.
+
+    This venv's ``bin`` first on ``PATH`` (``duckalog``, ``python``, ``sigstore``),
+    a fresh ``HOME``, no ``PYTHONPATH`` (only installed packages), no pip
+    configuration and no index, and every HTTP(S) proxy pointing at a closed
+    port, so a command that needs the network fails instead of using it.
+    ``loopback`` lets requests to 127.0.0.1 through (a local stand-in server).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "PYTHONPATH"}
+    home.mkdir(parents=True, exist_ok=True)
+    bypass = "127.0.0.1" if loopback else ""
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        HOME=str(home),
+        PIP_NO_INDEX="1",
+        PIP_CONFIG_FILE=os.devnull,
+        http_proxy=DEAD_PROXY,
+        https_proxy=DEAD_PROXY,
+        HTTP_PROXY=DEAD_PROXY,
+        HTTPS_PROXY=DEAD_PROXY,
+        ALL_PROXY=DEAD_PROXY,
+        no_proxy=bypass,
+        NO_PROXY=bypass,
+    )
+    return env
 
 
 def pyproject() -> dict[str, object]:

@@ -68,8 +68,9 @@ def test_the_verify_gate_derives_the_documented_identity() -> None:
     from release_gates.verify import release_identity, release_issuer
 
     text = docpages.page("docs/verifying.md").text
-    documented = re.findall(r"--cert-identity (\S+)", text)
-    assert documented, "docs/verifying.md shows no --cert-identity"
-    tag = documented[0].rsplit("/", 1)[1]  # .../refs/tags/v0.1.0 -> v0.1.0
-    assert release_identity(tag) == documented[0]
+    version = re.search(r"^VERSION=(\S+)$", text, re.M)
+    identity = re.search(r'^IDENTITY="(\S+)"$', text, re.M)
+    assert version and identity, "docs/verifying.md sets no VERSION= and IDENTITY= lines"
+    documented = identity.group(1).replace("$VERSION", version.group(1))
+    assert release_identity(f"v{version.group(1)}") == documented
     assert f"--cert-oidc-issuer {release_issuer()}" in text

@@ -100,3 +100,14 @@ def test_only_entries_count_as_documentation() -> None:
         "build.dirty-tree",
         "local-index.did-not-start",
     }
+
+
+def test_fix_texts_have_no_placeholders() -> None:
+    # A fix text is shown as written (only the message template is formatted), so a
+    # `{version}` in it reaches the maintainer raw. The message names the values.
+    raw = {
+        code: problem.fix
+        for code, problem in catalog().items()
+        if re.search(r"\{[A-Za-z_][A-Za-z0-9_]*\}", problem.fix)
+    }
+    assert raw == {}, f"fix texts with a placeholder that is never filled in: {raw}"

@@ -220,25 +220,42 @@ def test_stale_dist_files_are_not_reported_when_their_gate_did_not_pass(tmp_path
 
 
 def test_verification_commands_use_the_configured_identity(tmp_path: Path) -> None:
-    md, _ = render(tmp_path, all_passed())
+    md, html = render(tmp_path, all_passed())
     release = report.read_release(ROOT / "pyproject.toml")
     identity = (
         f"https://github.com/{release.repository}/{release.workflow}@refs/tags/v{release.version}"
     )
     assert identity == release.identity
-    commands = report.verify_commands(release, ["duckalog-0.1.0.tar.gz"])
-    assert "sha256sum -c SHA256SUMS" in commands
-    assert (
-        "sigstore verify identity --bundle duckalog-0.1.0.tar.gz.sigstore.json"
-        f" --cert-identity {identity} --cert-oidc-issuer {release.issuer} duckalog-0.1.0.tar.gz"
-    ) in commands
-    assert f"gh attestation verify duckalog-0.1.0.tar.gz --repo {release.repository}" in commands
-    assert "pypi-attestations verify pypi" in commands
-    # The report lists them for both dists named in SHA256SUMS, verbatim in a code block.
-    for line in report.verify_commands(
-        release, ["duckalog-0.1.0-py3-none-any.whl", "duckalog-0.1.0.tar.gz"]
-    ).splitlines():
+    commands = report.verify_commands(release)
+    # Runs outside a checkout, from an empty folder: everything comes by plain URL.
+    assert "scripts/nox" not in commands and f"VERSION={release.version}\n" in commands
+    assert f"https://github.com/{release.repository}/releases/download/v$VERSION" in commands
+    assert 'IDENTITY="' + identity.replace(release.version, "$VERSION") + '"' in commands
+    assert "sha256sum --check --ignore-missing SHA256SUMS" in commands
+    assert f"--cert-oidc-issuer {release.issuer}" in commands
+    assert "--require-hashes" in commands
+    # The report shows them verbatim in a code block (HTML-escaped in the HTML).
+    for line in commands.splitlines():
         assert line in md
+    assert "sha256sum --check --ignore-missing SHA256SUMS" in html
+
+
+def test_terminal_colour_codes_never_reach_the_reports(tmp_path: Path) -> None:
+    red, reset = "\x1b[31m", "\x1b[0m"
+    link = "\x1b]8;;https://example.invalid\x1b\\here\x1b]8;;\x1b\\"
+    failed = GateResult(
+        "build",
+        Status.FAILED,
+        f"{red}error{reset}: the build broke\r",
+        fix=f"see {link}",
+        details={"rehearsal": {"output_tail": f"{red}ERROR{reset} line 1\n\x1b[1mbold\x1b[22m"}},
+    )
+    md, html = render(tmp_path, all_passed(build=failed))
+    terminal = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
+    for text in (md, html, terminal):
+        assert "\x1b" not in text and "\r" not in text
+    assert "error: the build broke" in md and "ERROR line 1" in md and "bold" in md
+    assert "see here" in md
 
 
 def test_per_python_table_from_gate_details(tmp_path: Path) -> None:

@@ -24,8 +24,8 @@ _PROBE = "import platform, sys; print(platform.python_version()); print(sys.exec
 PYTHON_MISSING = Problem(
     "pythons.missing",
     "Python {version} was requested but {reason}",
-    "Install it (e.g. `pyenv install {version}`) and run through scripts/nox, which makes every "
-    "pyenv Python visible as python{version}; or leave it out of --pythons.",
+    "Install that Python (e.g. `pyenv install 3.13`) and run through scripts/nox, which makes "
+    "every pyenv Python visible as python3.X; or leave it out of --pythons.",
 )
 NO_PYTHON = Problem(
     "pythons.none-found",

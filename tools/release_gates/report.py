@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
@@ -154,13 +155,48 @@ def read_checksums(path: Path) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+# Terminal control sequences (colours, cursor moves, OSC links) and the other C0
+# controls but tab and newline. Tools print them when they believe they write to a
+# terminal (FORCE_COLOR, a CI's pseudo-tty); in a report file they show up raw.
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: ESC [ ... final byte (colours: ESC[31m)
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: ESC ] ... BEL or ST (hyperlinks, titles)
+    r"|\x1b[@-Z\\-_]"  # other two-byte escapes
+    r"|[\x00-\x08\x0b-\x1f\x7f]"  # C0 controls and DEL, except \t and \n
+)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every terminal control sequence removed from its strings (recursively)."""
+    if isinstance(value, str):
+        return _CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def _plain_result(result: GateResult) -> GateResult:
+    return replace(
+        result,
+        summary=plain(result.summary),
+        fix=plain(result.fix),
+        details=plain(dict(result.details)),
+    )
+
+
 def load(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> Loaded:
-    """Read the decided results (in graph order), the rehearsal metadata and dist files."""
+    """Read the decided results (in graph order), the rehearsal metadata and dist files.
+
+    Text from the results is made :func:`plain`: the reports are files, not terminals.
+    """
     results = []
     for step in steps:
         path = results_dir / f"{step.session}.json"
         if path.exists():
-            results.append(GateResult.from_json(path.read_text(encoding="utf-8")))
+            result = GateResult.from_json(path.read_text(encoding="utf-8"))
+            results.append(_plain_result(result))
         else:
             results.append(GateResult(step.session, Status.NOT_RUN, "no result was recorded"))
     meta_path = results_dir / META_FILE
@@ -215,38 +251,69 @@ def verdict(results: Iterable[GateResult]) -> tuple[bool, tuple[str, ...]]:
     return not reasons, reasons
 
 
-def verify_commands(release: Release, dists: Sequence[str]) -> str:
-    """The exact commands a user runs to verify the published release."""
-    dists = list(dists) or [
-        f"duckalog-{release.version}-py3-none-any.whl",
-        f"duckalog-{release.version}.tar.gz",
-    ]
-    lines = [
-        "# 1. the files are the ones the release built",
-        "sha256sum -c SHA256SUMS",
-        "# 2. each file was signed by our publish workflow for this tag (Sigstore)",
-    ]
-    for name in dists:
-        lines.append(
-            f"sigstore verify identity --bundle {name}.sigstore.json"
-            f" --cert-identity {release.identity} --cert-oidc-issuer {release.issuer} {name}"
-        )
-    lines.append("# 3. GitHub's build provenance attestation")
-    for name in dists:
-        lines.append(
-            f"gh attestation verify {name} --repo {release.repository}"
-            f" --signer-workflow {release.repository}/{release.workflow}"
-        )
-    lines.append("# 4. PyPI's PEP 740 attestations of the published files")
-    for name in dists:
-        lines.append(
-            "pypi-attestations verify pypi"
-            f" --repository https://github.com/{release.repository} pypi:{name}"
-        )
-    lines.append("# or everything above that works offline, with this repository's own gate:")
-    files = " ".join(dists)
-    lines.append(f"scripts/nox -s verify -- {files} --identity {release.identity}")
-    return "\n".join(lines)
+# The user's verification sequence. docs/verifying.md shows exactly this text for
+# version 0.1.0 (a docs test compares them), so change both together.
+VERIFY_SEQUENCE = """\
+# Verify a Duckalog release in a new folder (bash or zsh; needs curl, sha256sum, Python 3.11+).
+VERSION={version}
+IDENTITY="https://github.com/{repository}/{workflow}@refs/tags/v$VERSION"
+mkdir "duckalog-$VERSION" && cd "duckalog-$VERSION"
+
+# 1. Download both dists, their Sigstore bundles and SHA256SUMS (plain URLs, no login).
+RELEASE="https://github.com/{repository}/releases/download/v$VERSION"
+curl --fail --location --remote-name-all "$RELEASE/SHA256SUMS" \\
+  "$RELEASE/duckalog-$VERSION-py3-none-any.whl" \\
+  "$RELEASE/duckalog-$VERSION-py3-none-any.whl.sigstore.json" \\
+  "$RELEASE/duckalog-$VERSION.tar.gz" "$RELEASE/duckalog-$VERSION.tar.gz.sigstore.json"
+
+# 2. Install the verifier pinned by hash: the sigstore the release workflow verified with.
+python3 -m venv verifier
+curl --fail --location --output verifier.txt \\
+  "https://raw.githubusercontent.com/{repository}/v$VERSION/security/verify.txt"
+verifier/bin/python -m pip install --require-hashes --no-deps --only-binary :all: \\
+  -r verifier.txt
+
+# 3. (offline) The files are the bytes the release built.
+sha256sum --check --ignore-missing SHA256SUMS
+
+# 4. (offline) Both files were signed by the publish workflow for this tag.
+verifier/bin/sigstore verify identity --offline \\
+  --cert-identity "$IDENTITY" --cert-oidc-issuer {issuer} \\
+  "duckalog-$VERSION-py3-none-any.whl" "duckalog-$VERSION.tar.gz"
+
+# 5. GitHub's provenance and SBOM attestations: same workflow, same tag (public API, no login).
+for FILE in "duckalog-$VERSION-py3-none-any.whl" "duckalog-$VERSION.tar.gz"; do
+  DIGEST="$(sha256sum "$FILE" | cut -d ' ' -f 1)"
+  curl --fail --location --silent --show-error --output "$FILE.attestations.json" \\
+    --header "X-GitHub-Api-Version: 2022-11-28" \\
+    "https://api.github.com/repos/{repository}/attestations/sha256:$DIGEST"
+  verifier/bin/python - "$FILE" <<'PY'
+import json, sys
+name = sys.argv[1]  # GitHub's answer lists the attestations; write each as a bundle file
+for n, attestation in enumerate(json.load(open(f"{{name}}.attestations.json"))["attestations"]):
+    json.dump(attestation["bundle"], open(f"{{name}}.attestation-{{n}}.sigstore.json", "w"))
+PY
+  for BUNDLE in "$FILE".attestation-*.sigstore.json; do
+    verifier/bin/sigstore verify identity --offline --bundle "$BUNDLE" \\
+      --cert-identity "$IDENTITY" --cert-oidc-issuer {issuer} \\
+      "$FILE"
+  done
+done
+"""
+
+
+def verify_commands(release: Release) -> str:
+    """The sequence a user runs, in an empty folder, to verify the published release.
+
+    Plain download URLs, a hash-pinned verifier, the Sigstore check of both files
+    in one command, and the attestations pinned to the tag; no checkout needed.
+    """
+    return VERIFY_SEQUENCE.format(
+        version=release.version,
+        repository=release.repository,
+        workflow=release.workflow,
+        issuer=release.issuer,
+    ).rstrip("\n")
 
 
 def _is_scalar(value: Any) -> bool:
@@ -384,16 +451,16 @@ def build_document(loaded: Loaded) -> Document:
         sbom = Paragraph("No SBOM: the sbom gate did not pass in this rehearsal.")
     sections.append(Section("SBOM components", (sbom,)))
 
-    dists = [name for name, _ in loaded.checksums]
     sections.append(
         Section(
             "How to verify the release",
             (
                 Paragraph(
-                    "Run these next to the downloaded files (the Sigstore bundles are"
-                    " attached to the GitHub release):"
+                    "Once the release is published, anyone can check it with these commands, run"
+                    " in a new, empty folder (no checkout needed; docs/verifying.md explains"
+                    " each step):"
                 ),
-                Code(verify_commands(release, dists)),
+                Code(verify_commands(release)),
             ),
         )
     )

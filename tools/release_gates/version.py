@@ -70,7 +70,9 @@ PYPROJECT_MISMATCH = Problem(
 CHANGELOG_MISSING = Problem(
     "version.changelog-missing",
     "CHANGELOG.md has no '## [{version}]' section",
-    "Add a '## [{version}] - YYYY-MM-DD' section describing the release to CHANGELOG.md.",
+    # Fix texts are shown as written (never formatted): the message above names the version.
+    "Add a section for exactly this version to CHANGELOG.md, headed like '## [1.2.0rc1] - "
+    "2026-12-01'. A pre-release needs its own section, apart from the final release's.",
 )
 PRERELEASE_TO_PYPI = Problem(
     "version.prerelease-to-pypi",

@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NO_SECTION = Problem(
     "workflow_report.no-changelog-section",
     "CHANGELOG.md has no section for {version}",
-    "Add a '## [{version}] - YYYY-MM-DD' section to CHANGELOG.md and tag again.",
+    "Add a section for exactly this version to CHANGELOG.md, headed like '## [1.2.0] - "
+    "2026-12-01', and tag again.",
 )
 BAD_NEEDS = Problem(
     "workflow_report.bad-needs",
