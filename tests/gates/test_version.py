@@ -76,7 +76,9 @@ def run_cli(
 
 def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path, index: str) -> None:
     root = make_project(tmp_path, "1.2.4", ("1.2.4",))
-    code, result, outputs = run_cli(root, "--tag", "v1.2.4", "--index-url", index, tmp_path=tmp_path)
+    code, result, outputs = run_cli(
+        root, "--tag", "v1.2.4", "--index-url", index, tmp_path=tmp_path
+    )
     assert code == 0
     assert result.status is Status.PASSED, result.summary
     # The index was really read: it lists the other versions, and 1.2.4 is not among them.
@@ -118,9 +120,7 @@ def test_whitespace_in_pyproject_version_is_named_and_quoted(tmp_path: Path) -> 
     ("how", "channel"),
     [("tag", "pypi"), ("dispatch", "testpypi"), ("dispatch", "pypi"), ("pyproject", "testpypi")],
 )
-def test_local_version_is_refused_for_every_channel(
-    tmp_path: Path, how: str, channel: str
-) -> None:
+def test_local_version_is_refused_for_every_channel(tmp_path: Path, how: str, channel: str) -> None:
     """Reported: 0.2.0+abc (a VCS-derived version) passed towards both indexes."""
     root = make_project(tmp_path, "0.2.0+abc", ("0.2.0+abc",))
     args = {
@@ -146,7 +146,9 @@ def test_version_already_on_the_index_fails_naming_its_files(
 ) -> None:
     """Reported: a fix committed without a bump passed every gate until "File already exists"."""
     root = make_project(tmp_path, version, (version,))
-    code, result, outputs = run_cli(root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path)
+    code, result, outputs = run_cli(
+        root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path
+    )
     assert code == 1
     assert result.problem_code == "version.already-on-index"
     assert result.summary == f"duckalog {version} is already on {index}: {files}"

@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def earlier_version(version: str) -> str:
     """A public version before ``version``: the previous micro, minor or major, else 0.0.0.dev0."""
-    release = Version(version).release + (0, 0)
-    major, minor, micro = release[:3]
-    if Version(version).is_prerelease or Version(version).is_postrelease:
+    parsed = Version(version)
+    major, minor, micro = (*parsed.release, 0, 0)[:3]
+    if parsed.is_prerelease or parsed.is_postrelease:
         candidate = f"{major}.{minor}.{micro}"
         if Version(candidate) < Version(version):
             return candidate
@@ -51,9 +51,10 @@ def write_wheel(directory: Path, project: str, version: str) -> Path:
     """A minimal valid ``py3-none-any`` wheel of ``project`` ``version`` in ``directory``."""
     stem = canonicalize_name(project).replace("-", "_")
     info = f"{stem}-{version}.dist-info"
+    metadata = f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n"
     files = {
         f"{stem}/__init__.py": b"",
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n".encode(),
+        f"{info}/METADATA": metadata.encode(),
         f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: release_gates.index_seed\n"
         b"Root-Is-Purelib: true\nTag: py3-none-any\n",
     }

@@ -20,8 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from packaging.utils import InvalidSdistFilename, InvalidWheelFilename
-from packaging.utils import parse_sdist_filename, parse_wheel_filename
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
 from packaging.version import Version
 
 from release_gates import simple_index
@@ -79,7 +83,9 @@ def file_version(filename: str) -> Version | None:
     return None
 
 
-def index_for(channel: str, index_url: str | None, env: dict[str, str], offline: bool) -> str | None:
+def index_for(
+    channel: str, index_url: str | None, env: dict[str, str], offline: bool
+) -> str | None:
     """The simple API to read: the given URL, the rehearsal's, else the channel's (not offline)."""
     if index_url:
         return index_url
