@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 import tarfile
 import zipfile
-from pathlib import Path
-
-import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 

@@ -105,7 +105,11 @@ GATE_SPECS: dict[str, GateSpec] = {
     # Its index check reads a local index seeded with an earlier release (index_seed).
     "version": GateSpec(offline_args=("--offline",), service=index_seed.seeded_index_service),
     "licenses": GateSpec(),
-    "audit": GateSpec(offline_args=("--offline",), offline_endpoint_env="PIP_AUDIT_OSV_URL"),
+    "audit": GateSpec(
+        args=("--vex-dir", "{dist}"),
+        offline_args=("--offline",),
+        offline_endpoint_env="PIP_AUDIT_OSV_URL",
+    ),
     "build": GateSpec(args=("--out", "{dist}")),
     "smoke": GateSpec(args=("--dist", "{dist}")),
     "sbom": GateSpec(args=("--dist", "{dist}")),
