@@ -357,6 +357,13 @@ def pypi_health(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def fresh_install(session: nox.Session) -> None:
+    """What a fresh `pip install duckalog` of the latest release gets today, per Python, audited."""
+    install_locked(session, "audit")  # pip (the resolver) and pip-audit
+    run_gate(session, "fresh_install")
+
+
+@nox.session(default=False)
 def workflow_report(session: nox.Session) -> None:
     """publish.yml's release notes (CHANGELOG section) and job summary."""
     run_gate(session, "workflow_report")

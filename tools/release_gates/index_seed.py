@@ -15,7 +15,7 @@ import base64
 import contextlib
 import hashlib
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -47,11 +47,13 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def write_wheel(directory: Path, project: str, version: str) -> Path:
-    """A minimal valid ``py3-none-any`` wheel of ``project`` ``version`` in ``directory``."""
+def write_wheel(directory: Path, project: str, version: str, requires: Sequence[str] = ()) -> Path:
+    """A minimal valid ``py3-none-any`` wheel of ``project`` ``version`` in ``directory``,
+    depending on ``requires`` (``Requires-Dist`` lines)."""
     stem = canonicalize_name(project).replace("-", "_")
     info = f"{stem}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n"
+    metadata += "".join(f"Requires-Dist: {requirement}\n" for requirement in requires)
     files = {
         f"{stem}/__init__.py": b"",
         f"{info}/METADATA": metadata.encode(),
