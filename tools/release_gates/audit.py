@@ -55,7 +55,7 @@ PUBLIC_OSV_URL = "https://api.osv.dev/v1/query"
 
 VULNERABLE = Problem(
     "audit.vulnerable",
-    "{count} known vulnerabilit{plural} in the runtime closure: {listing}",
+    "{count} known vulnerabilit{plural} in the locked closures: {listing}",
     "Raise the pin to the fixed version in security/runtime.in and re-lock "
     "(`scripts/nox -s lock -- runtime`); if duckalog is not affected, add a reviewed "
     "[[waiver]] with id, package, reason and expires to security/waivers.toml.",
