@@ -174,9 +174,14 @@ def load(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> Lo
     checksums = read_checksums(sums) if "build" in passed and sums.exists() else ()
     boms = sorted(dist.glob("*.cdx.json")) if "sbom" in passed else []
     sboms = tuple(
-        (p.name, json.loads(p.read_text(encoding="utf-8")))
-        for p in boms
-        if not p.name.endswith(VEX_SUFFIX)
+        sorted(
+            (
+                (p.name, json.loads(p.read_text(encoding="utf-8")))
+                for p in boms
+                if not p.name.endswith(VEX_SUFFIX)
+            ),
+            key=lambda named: _python_key(sbom_render.pythons(named[1])),
+        )
     )
     vexes = sorted(dist.glob(f"*{VEX_SUFFIX}")) if "audit" in passed else []
     vex = json.loads(vexes[0].read_text(encoding="utf-8")) if len(vexes) == 1 else {}
@@ -329,6 +334,12 @@ LOCKED_CLOSURE_NOTE = (
     "`pip install -c duckalog-X.Y.Z-constraints.txt duckalog==X.Y.Z` installs exactly the "
     "locked closure."
 )
+
+
+def _python_key(pythons: str) -> tuple[int, ...]:
+    """Sort key of ``"3.9"`` or ``"3.11, 3.12"``: the first Python, numerically."""
+    first = pythons.split(",")[0].strip()
+    return tuple(int(part) for part in first.split(".") if part.isdigit())
 
 
 def vex_line(loaded: Loaded) -> str:
