@@ -375,6 +375,7 @@ def test_every_locked_closure_sbom_and_the_vex_status_are_shown(tmp_path: Path) 
         "duckalog-0.1.0.py3.11-3.13.cdx.json: the locked closure for Python 3.11, 3.12, 3.13" in md
     )
     assert "| duckdb | 1.4.5 |" in md and "| duckdb | 2.0.1 |" in md
+    assert md.index("py3.9.cdx.json") < md.index("py3.11-3.13.cdx.json")  # in Python order
     assert "pip install -c duckalog-X.Y.Z-constraints.txt" in md
     assert "no known vulnerabilities as of 2026-11-30" in md
     # An audit that did not run states no vulnerability status, whatever lies in dist/.
