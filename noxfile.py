@@ -190,6 +190,16 @@ def build(session: nox.Session) -> None:
     run_gate(session, "build")
 
 
+@nox.session(default=False)
+def rebuild(session: nox.Session) -> None:
+    """Independent rebuild (publish.yml, macOS): the dists must have the build job's sha256.
+
+    nox -s rebuild -- --sums checksums/SHA256SUMS
+    """
+    install_locked(session, "build")
+    run_gate(session, "rebuild")
+
+
 @nox.session
 def smoke(session: nox.Session) -> None:
     """Install the built wheel and sdist on every Python found and exercise them.
@@ -222,6 +232,13 @@ def publish(session: nox.Session) -> None:
     """Upload the dists with retries, then verify what the index serves."""
     install_locked(session, "publish")
     run_gate(session, "publish")
+
+
+@nox.session(default=False)
+def upload_triage(session: nox.Session) -> None:
+    """After a failed upload attempt: done, permanent (fails) or transient (writes retry=true)."""
+    install_locked(session, "version")  # packaging; the rest is the standard library
+    run_gate(session, "upload_triage")
 
 
 @nox.session(tags=["tests"])
@@ -311,14 +328,19 @@ def workflow_policy(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def sign(session: nox.Session) -> None:
-    """Sigstore-sign FILE... keylessly, writing FILE.sigstore.json.
+    """Sigstore-sign FILE... keylessly, writing FILE.sigstore.json (`-- --staging FILE...`
+    for dry runs: Sigstore's staging instance).
 
     GitHub workflow only: it needs the job's OIDC token and Sigstore's services.
     """
     if not session.posargs:
-        session.error("usage: nox -s sign -- FILE...")
+        session.error("usage: nox -s sign -- [--staging] FILE...")
     install_locked(session, "sign")
-    session.run("sigstore", "sign", *session.posargs)
+    # Dry runs sign against Sigstore's staging instance: no permanent public Rekor entry
+    # for a release that will never exist. `--staging` is a global sigstore option.
+    staging = ["--staging"] if session.posargs[0] == "--staging" else []
+    files = session.posargs[len(staging) :]
+    session.run("sigstore", *staging, "sign", *files)
 
 
 @nox.session(default=False)
@@ -332,6 +354,13 @@ def pypi_attestations(session: nox.Session) -> None:
 def pypi_health(session: nox.Session) -> None:
     """Every file PyPI serves matches its GitHub release's SHA256SUMS and is attested."""
     run_gate(session, "pypi_health")
+
+
+@nox.session(default=False)
+def fresh_install(session: nox.Session) -> None:
+    """What a fresh `pip install duckalog` of the latest release gets today, per Python, audited."""
+    install_locked(session, "audit")  # pip (the resolver) and pip-audit
+    run_gate(session, "fresh_install")
 
 
 @nox.session(default=False)

@@ -5,23 +5,28 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from release_gates import sbom, vex
 from release_gates.lockfile import closure_for, read_lock
 from release_gates.osv_server import OsvServer, advisory
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
+from release_gates.tomlfile import load_toml
 from release_gates.waivers import load_waivers
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
 TODAY = datetime.date.today()
+VERSION = load_toml(ROOT / "pyproject.toml")["project"]["version"]
 
 
 def locked(package: str, python: str) -> str:
@@ -53,6 +58,8 @@ def write_waiver(path: Path, vuln_id: str, package: str, expires: datetime.date)
         f'id = "{vuln_id}"\n'
         f'package = "{package}"\n'
         'reason = "not reachable from duckalog (test)"\n'
+        'state = "not_affected"\n'
+        'justification = "code_not_reachable"\n'
         f"expires = {expires.isoformat()}\n",
         encoding="utf-8",
     )
@@ -97,11 +104,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def read_vex(tmp_path: Path) -> dict[str, Any]:
+    [path] = (tmp_path / "vex").glob("*.vex.cdx.json")
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    sbom.validate(vex.serialize(document))  # valid CycloneDX 1.6
+    return document
+
+
+def vex_status(document: dict[str, Any]) -> str:
+    properties = {p["name"]: p["value"] for p in document["metadata"]["properties"]}
+    return str(properties["duckalog:vex:status"])
+
+
 def test_clean_answers_pass_for_every_closure(tmp_path: Path) -> None:
     with OsvServer() as osv:
         code, result, _ = run_audit(
-            tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
-        )
+            tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path),
+            "--vex-dir", str(tmp_path / "vex"),
+        )  # fmt: skip
         queried = {(q["package"]["name"], q["version"]) for q in osv.queries}
     assert code == 0, result.summary
     assert result.status is Status.PASSED
@@ -111,6 +131,17 @@ def test_clean_answers_pass_for_every_closure(tmp_path: Path) -> None:
     assert ("duckdb", locked("duckdb", "3.13")) in queried
     pythons = [p for c in result.details["closures"] for p in c["pythons"]]
     assert {"3.9", "3.10", "3.11", "3.12", "3.13"} <= set(pythons)
+    # The VEX says explicitly that nothing is known, as of today, for every closure.
+    document = read_vex(tmp_path)
+    assert document["vulnerabilities"] == []
+    assert vex_status(document).startswith(
+        f"no known vulnerabilities as of {TODAY.isoformat()} in the locked closures for Python "
+        "3.9, 3.10, 3.11"
+    )
+    refs = {c["bom-ref"]: c["properties"][0]["value"] for c in document["components"]}
+    assert refs[f"pkg:pypi/pyyaml@{PYYAML_39}"] == "3.9"
+    assert refs[f"pkg:pypi/duckdb@{locked('duckdb', '3.13')}"].startswith("3.11 3.12 3.13")
+    assert result.details["vex"] == str(tmp_path / "vex" / f"duckalog-{VERSION}.vex.cdx.json")
 
 
 def test_advisory_fails_naming_id_package_version_fix(tmp_path: Path) -> None:
@@ -130,15 +161,37 @@ def test_advisory_fails_naming_id_package_version_fix(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("waived_id", ["GHSA-duck-test-0001", "CVE-2026-99999"])
 def test_waiver_makes_it_pass(tmp_path: Path, waived_id: str) -> None:
-    waivers = write_waiver(tmp_path / "w.toml", waived_id, "PyYAML", TODAY + datetime.timedelta(30))
+    expires = TODAY + datetime.timedelta(30)
+    waivers = write_waiver(tmp_path / "w.toml", waived_id, "PyYAML", expires)
     with OsvServer([ADVISORY]) as osv:
         code, result, _ = run_audit(
-            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
-        )
+            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers),
+            "--vex-dir", str(tmp_path / "vex"),
+        )  # fmt: skip
     assert code == 0, result.summary
     assert result.status is Status.PASSED
     assert "1 waived" in result.summary
     assert result.details["waived"][0]["reason"] == "not reachable from duckalog (test)"
+    # The VEX carries the reviewed analysis of the waiver.
+    document = read_vex(tmp_path)
+    [vulnerability] = document["vulnerabilities"]
+    # pip-audit names the advisory by one of its ids; the others are references.
+    assert {vulnerability["id"], *(r["id"] for r in vulnerability["references"])} == {
+        "GHSA-duck-test-0001",
+        "CVE-2026-99999",
+    }
+    assert vulnerability["affects"] == [{"ref": f"pkg:pypi/pyyaml@{PYYAML_39}"}]
+    assert vulnerability["analysis"] == {
+        "state": "not_affected",
+        "justification": "code_not_reachable",
+        "detail": "not reachable from duckalog (test) (reviewed waiver in "
+        f"security/waivers.toml, expires {expires.isoformat()})",
+    }
+    assert vulnerability["recommendation"] == "Upgrade to 99.0"
+    assert vex_status(document) == (
+        f"1 known vulnerability as of {TODAY.isoformat()}: {vulnerability['id']} in pyyaml "
+        f"{PYYAML_39}: not_affected"
+    )
 
 
 def test_expired_waiver_fails(tmp_path: Path) -> None:
@@ -213,10 +266,18 @@ def test_unreachable_service_fails_closed(tmp_path: Path) -> None:
 
 
 def test_offline_is_not_run_not_passed(tmp_path: Path) -> None:
-    code, result, _ = run_audit(tmp_path, "--offline", "--waivers", no_waivers(tmp_path))
+    stale = tmp_path / "vex" / f"duckalog-{VERSION}.vex.cdx.json"
+    stale.parent.mkdir()
+    stale.write_text("{}", encoding="utf-8")  # left by an earlier audit
+    code, result, _ = run_audit(
+        tmp_path, "--offline", "--waivers", no_waivers(tmp_path), "--vex-dir", str(stale.parent)
+    )
     assert code == 0
     assert result.status is Status.NOT_RUN
     assert "not releasable" in result.summary
+    # Nothing can be stated about vulnerabilities: no VEX, and it says so.
+    assert not stale.exists()
+    assert "no VEX" in result.summary
     # Unreachable URL + --offline: still NOT RUN, never a pass.
     url = f"http://127.0.0.1:{free_port()}/v1/query"
     code, result, _ = run_audit(tmp_path, "--offline", env={"PIP_AUDIT_OSV_URL": url})
@@ -231,10 +292,38 @@ def test_offline_with_reachable_osv_url_runs(tmp_path: Path) -> None:
             "--offline",
             "--waivers",
             no_waivers(tmp_path),
+            "--vex-dir",
+            str(tmp_path / "vex"),
             env={"PIP_AUDIT_OSV_URL": osv.url},
         )
     assert code == 1
     assert result.problem_code == "audit.vulnerable"
+    # An unwaived finding is in the VEX too, in triage.
+    [vulnerability] = read_vex(tmp_path)["vulnerabilities"]
+    assert vulnerability["analysis"]["state"] == "in_triage"
+    assert "not waived" in vulnerability["analysis"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("analysis", "message"),
+    [
+        ("", "state must be one of"),
+        ('state = "not_affected"\n', "state not_affected needs a justification"),
+        ('state = "exploitable"\njustification = "code_not_reachable"\n', "only given with"),
+        ('state = "not_affected"\njustification = "trust me"\n', "needs a justification"),
+    ],
+)
+def test_waiver_must_state_its_vex_analysis(tmp_path: Path, analysis: str, message: str) -> None:
+    waivers = tmp_path / "w.toml"
+    waivers.write_text(
+        '[[waiver]]\nid = "GHSA-x"\npackage = "pyyaml"\nreason = "r"\n'
+        f"{analysis}expires = {(TODAY + datetime.timedelta(30)).isoformat()}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GateFailure) as failure:
+        load_waivers(waivers)
+    assert failure.value.problem.code == "audit.waiver-invalid"
+    assert message in str(failure.value)
 
 
 def test_service_error_fails_closed(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import build
+from release_gates import build, export, source_date
 from release_gates.checksums import verify_sha256sums
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
@@ -97,14 +97,25 @@ class LeakHook(BuildHookInterface):
 """
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, date: int | None = None) -> str:
+    """Run git in ``repo``; ``date`` sets the author and committer time (seconds since 1970)."""
+    dated = {"GIT_AUTHOR_DATE": f"@{date} +0000", "GIT_COMMITTER_DATE": f"@{date} +0000"}
     return subprocess.run(
-        [*GIT, "-C", str(repo), *args], check=True, capture_output=True, text=True
+        [*GIT, "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(dated if date is not None else {})},
     ).stdout
 
 
-def make_repo(path: Path, extra: dict[str, str] | None = None, pyproject: str = PYPROJECT) -> Path:
-    """A committed src-layout hatchling project at ``path``."""
+def make_repo(
+    path: Path,
+    extra: dict[str, str] | None = None,
+    pyproject: str = PYPROJECT,
+    date: int | None = None,
+) -> Path:
+    """A committed src-layout hatchling project at ``path``, committed at ``date`` if given."""
     files = {
         "pyproject.toml": pyproject,
         "README.md": "# tiny-pkg\n\nA tiny package.\n",
@@ -121,7 +132,7 @@ def make_repo(path: Path, extra: dict[str, str] | None = None, pyproject: str = 
         target.write_text(text, encoding="utf-8")
     git(path, "init", "-q", "-b", "main")
     git(path, "add", ".")
-    git(path, "commit", "-q", "-m", "tiny package")
+    git(path, "commit", "-q", "-m", "tiny package", date=date)
     return path
 
 
@@ -215,11 +226,19 @@ def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, result
     ids=["path", "umask", "mtime"],
 )
 def test_each_variation_of_the_second_export_is_real(
-    tmp_path: Path, results: Path, leak: str
+    tmp_path: Path, results: Path, monkeypatch: pytest.MonkeyPatch, leak: str
 ) -> None:
+    """Each leak is caught even when the commit was made in the very second the gate runs.
+
+    The commit is dated now and the clock is held in that second for the whole gate:
+    the second export's mtimes must still differ from the commit time (they once were
+    "now", which equals the commit time here, so an mtime leak went unseen).
+    """
     pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
     hook = LEAKING_HOOK.format(leak=leak)
-    repo = make_repo(tmp_path / "repo", {"hatch_build.py": hook}, pyproject=pyproject)
+    now = int(time.time())
+    repo = make_repo(tmp_path / "repo", {"hatch_build.py": hook}, pyproject=pyproject, date=now)
+    monkeypatch.setattr(time, "time", lambda: float(now))
     code, result = run(repo, tmp_path / "out", results)
     assert code == 1
     assert result["problem_code"] == "build.not-reproducible"
@@ -348,3 +367,59 @@ def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path, results: Path)
     code, result = run(repo, tmp_path / "out", results, "--ref", "no-such-tag")
     assert code == 1
     assert result["problem_code"] == "build.unknown-ref"
+
+
+def test_second_export_mtimes_differ_by_a_margin_for_a_commit_made_this_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = int(time.time())
+    repo = make_repo(tmp_path / "repo", date=now)
+    monkeypatch.setattr(time, "time", lambda: float(now))  # the same second, for the whole test
+    commit = export.resolve_commit(repo, "HEAD")
+    epoch = export.commit_time(repo, commit)
+    assert epoch == now
+    first = export.export_commit(repo, commit, tmp_path / "a", umask=0o022)
+    second = export.export_commit(
+        repo, commit, tmp_path / "b", umask=0o002, mtime=source_date.second_export_mtime(epoch)
+    )
+    first_mtimes = {p.relative_to(first): int(p.stat().st_mtime) for p in first.rglob("*.py")}
+    second_mtimes = {p.relative_to(second): int(p.stat().st_mtime) for p in second.rglob("*.py")}
+    assert set(first_mtimes.values()) == {epoch}  # git archive stamps the commit time
+    assert first_mtimes.keys() == second_mtimes.keys()
+    for name, mtime in second_mtimes.items():
+        assert abs(mtime - first_mtimes[name]) >= 366 * 86_400, name
+        assert mtime % 2 != epoch % 2  # also another 2-second zip slot
+        assert time.gmtime(mtime).tm_year != time.gmtime(epoch).tm_year
+
+
+@pytest.mark.parametrize(
+    ("epoch", "date"),
+    [(4_294_967_400, "2106-02-07T06:30:00Z"), (315_532_799, "1979-12-31T23:59:59Z")],
+    ids=["after-2106", "before-1980"],
+)
+def test_commit_date_outside_zip_and_gzip_range_fails_before_building(
+    tmp_path: Path, results: Path, epoch: int, date: str
+) -> None:
+    repo = make_repo(tmp_path / "repo", date=epoch)
+    completed = subprocess.run(
+        [sys.executable, "-m", "release_gates.build", "--repo", str(repo),
+         "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(build.__file__).parents[1])},
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    result = json.loads((results / "build.json").read_text(encoding="utf-8"))
+    assert result["problem_code"] == "build.epoch-out-of-range"
+    summary = str(result["summary"])
+    assert f"SOURCE_DATE_EPOCH={epoch}" in summary
+    assert f"the commit date of {git(repo, 'rev-parse', 'HEAD')[:12]}, {date}" in summary
+    assert "1980-01-01T00:00:00Z to 2106-02-07T06:28:15Z" in summary
+    assert not (tmp_path / "out").exists()
+
+
+def test_second_export_mtime_stays_storable_near_the_end_of_gzip_time() -> None:
+    for epoch in (source_date.EARLIEST, 1_764_028_800, source_date.LATEST):
+        shifted = source_date.second_export_mtime(epoch)
+        assert source_date.EARLIEST <= shifted <= source_date.LATEST
+        assert abs(shifted - epoch) == source_date.MTIME_SHIFT_S

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import os
 import shutil
@@ -38,6 +39,14 @@ WHEELS = {
     "classifier-bsd": ["Classifier: License :: OSI Approved :: BSD License"],
     "proprietary": ["License: Proprietary, all rights reserved"],
     "mit-or-gpl": ["License-Expression: MIT OR GPL-3.0-only"],
+    # Reported: a legacy, non-SPDX License text (cyclonedx-py drops it from the SBOM).
+    "legacy-mit": ["License: MIT License"],
+    # Reported: refused as "(MIT): unauthorized" without naming the GPL classifier.
+    "mit-gpl-classifier": [
+        "License: MIT",
+        "Classifier: License :: OSI Approved :: GNU General Public License v3 (GPLv3)",
+    ],
+    "see-file": ["License: See LICENSE.txt"],
 }
 
 
@@ -275,3 +284,106 @@ def test_reuse_lint_reads_git_view_not_ignored_folders(
 )
 def test_spdx_evaluation(expression: str, verdict: Verdict) -> None:
     assert judge(expression, POLICY.spdx).verdict is verdict
+
+
+def test_legacy_licence_text_is_read_and_allowed_naming_the_field(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    python, lines = checked_env
+    code, result = run_gate(tmp_path, make_repo(tmp_path, lines["legacy-mit"]), python)
+    assert code == 0, result.summary
+    [package] = result.details["packages"]
+    assert (package["declared"], package["verdict"]) == ("MIT License", "allowed")
+    assert package["reason"] == "License 'MIT License' allowed"
+    assert "legacy-mit 1.0 (MIT License)" in result.summary
+
+
+def test_rejection_names_the_classifier_that_caused_it(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    python, lines = checked_env
+    code, result = run_gate(tmp_path, make_repo(tmp_path, lines["mit-gpl-classifier"]), python)
+    assert code == 1
+    assert result.problem_code == "licenses.disallowed"
+    assert result.summary == (
+        "runtime dependencies with licences not allowed: mit-gpl-classifier 1.0 (MIT): "
+        "Classifier 'License :: OSI Approved :: GNU General Public License v3 (GPLv3)' is not "
+        "allowed by the allow-list (License 'MIT' would be allowed)"
+    )
+
+
+OVERRIDE = """\
+[[override]]
+package = "see-file"
+version = "{version}"
+license = "{licence}"
+reason = "LICENSE.txt in the sdist is the MIT text, word for word."
+reviewer = "Jane Reviewer <jane@example.invalid>"
+expires = {expires}
+"""
+
+
+def write_overrides(repo: Path, text: str) -> Path:
+    path = repo.parent / "overrides.toml"  # outside the checkout that reuse lints
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_undecidable_text_needs_a_reviewed_override(
+    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+) -> None:
+    python, lines = checked_env
+    repo = make_repo(tmp_path, lines["see-file"])
+    code, result = run_gate(tmp_path, repo, python)
+    assert code == 1 and result.problem_code == "licenses.unknown"
+    assert "see-file 1.0 (See LICENSE.txt): License 'See LICENSE.txt' is not a licence" in (
+        result.summary
+    )
+    next_year = datetime.date.today() + datetime.timedelta(days=300)
+    reviewed = OVERRIDE.format(version="1.0", licence="MIT", expires=next_year.isoformat())
+    overrides = write_overrides(repo, reviewed)
+    code, result = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
+    assert code == 0, result.summary
+    [package] = result.details["packages"]
+    assert package["reason"] == (
+        f"MIT (override reviewed by Jane Reviewer <jane@example.invalid> until "
+        f"{next_year.isoformat()}: LICENSE.txt in the sdist is the MIT text, word for word.) "
+        "is allowed"
+    )
+    # An override concludes for one version only: another version is not covered (stale).
+    other = write_overrides(repo, reviewed.replace('version = "1.0"', 'version = "1.1"'))
+    code, result = run_gate(tmp_path, repo, python, "--overrides", str(other))
+    assert code == 1 and result.problem_code == "licenses.unknown"
+    assert result.details["stale_overrides"] == ["see-file 1.1"]
+    # A reviewer cannot conclude a licence the allow-list forbids.
+    gpl = write_overrides(repo, reviewed.replace('license = "MIT"', 'license = "GPL-3.0-only"'))
+    code, result = run_gate(tmp_path, repo, python, "--overrides", str(gpl))
+    assert code == 1 and result.problem_code == "licenses.disallowed"
+
+
+@pytest.mark.parametrize(
+    ("licence", "days", "code", "message"),
+    [
+        ("MIT", -1, "licenses.override-expired", "the override for see-file 1.0 expired on"),
+        ("MIT License", 30, "licenses.override-invalid", "is not a valid SPDX expression"),
+        ("MIT", 400, "licenses.override-invalid", "more than 365 days ahead"),
+    ],
+)
+def test_expired_or_invalid_override_fails(
+    tmp_path: Path,
+    checked_env: tuple[Path, dict[str, str]],
+    licence: str,
+    days: int,
+    code: str,
+    message: str,
+) -> None:
+    python, lines = checked_env
+    repo = make_repo(tmp_path, lines["see-file"])
+    expires = datetime.date.today() + datetime.timedelta(days=days)
+    overrides = write_overrides(
+        repo, OVERRIDE.format(version="1.0", licence=licence, expires=expires.isoformat())
+    )
+    exit_code, result = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
+    assert exit_code == 1
+    assert result.problem_code == code
+    assert message in result.summary

@@ -225,13 +225,26 @@ def test_a_failure_half_way_names_what_is_published_and_a_rerun_completes(
     assert on_index(index, release) == release.sha256
 
 
-def test_a_4xx_is_not_retried(index: LocalIndex, release: Release) -> None:
-    with fault_proxy(index.url, [], then=Status(400)) as proxy:
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Status(400),
+        # What PyPI answers for a reused file name, and for a file deleted earlier.
+        Status(400, "400 File already exists ('duckalog-0.2.0.tar.gz', with blake2_256 hash)"),
+        Status(400, "This filename has already been used, use a different version."),
+        # And for a refused trusted publisher / token.
+        Status(403, "Invalid API Token: invalid-publisher: valid token, but no publisher"),
+    ],
+    ids=["bare-400", "file-already-exists", "filename-reused", "invalid-publisher"],
+)
+def test_a_4xx_is_not_retried(index: LocalIndex, release: Release, answer: Status) -> None:
+    with fault_proxy(index.url, [], then=answer) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url)
         actions = proxy.uploads()
     assert run.problem == "publish.upload-rejected"
-    assert actions == [Status(400)]
+    assert actions == [answer]  # one attempt: a permanent error is never retried
     assert "retrying" not in run.output
+    assert f"HTTP {answer.code}" in str(run.result["summary"])
     assert on_index(index, release) == {}
 
 

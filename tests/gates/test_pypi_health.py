@@ -105,9 +105,13 @@ def released(site: Site, **overrides: Any) -> list[dict[str, Any]]:
     return files
 
 
-def check(site: Site, *extra: str) -> GateResult:
+def check(site: Site, *extra: str, yanks: Path | None = None) -> GateResult:
+    """Run the check against the stand-in; ``yanks`` is the intended-yanks file (default: none)."""
+    no_file = Path(__file__).parent / "no-intended-yanks.toml"
     args = pypi_health.parse_args(
         [
+            "--intended-yanks",
+            str(yanks or no_file),
             "--index-url",
             f"{site.base}/simple/",
             "--release-url",
@@ -135,7 +139,7 @@ def test_healthy_release_passes(site: Site) -> None:
     released(site)
     result = check(site)
     assert result.status is Status.PASSED, result.summary
-    assert result.details == {"versions": ["1.0.0"], "files": 2}
+    assert result.details == {"versions": ["1.0.0"], "files": 2, "intended_yanks": {}}
 
 
 def test_unknown_file_fails(site: Site) -> None:
@@ -160,6 +164,56 @@ def test_yank_fails(site: Site) -> None:
     result = check(site)
     assert result.problem_code == "pypi_health.yanked"
     assert "broken metadata" in result.summary
+
+
+def write_yanks(tmp_path: Path, version: str, date: str = "2026-01-02") -> Path:
+    path = tmp_path / "intended-yanks.toml"
+    path.write_text(
+        f'[[yank]]\nversion = "{version}"\nreason = "broken metadata"\ndate = {date}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_intended_yank_passes_and_an_unexpected_one_still_fails(
+    site: Site, tmp_path: Path
+) -> None:
+    """Reported: an intended yank failed pypi-health every day (there was no list)."""
+    files = released(site, **{SDIST: {"yanked": "broken metadata"}, WHEEL: {"yanked": True}})
+    result = check(site, yanks=write_yanks(tmp_path, "1.0.0"))
+    assert result.status is Status.PASSED, result.summary
+    assert result.details["intended_yanks"] == {"1.0.0": "broken metadata (decided 2026-01-02)"}
+    assert "intended yanks (security/intended-yanks.toml): 1.0.0" in result.summary
+    # Another version yanked (0.9.0, not on the list) still fails loudly.
+    old = [dict(f, filename=f["filename"].replace("1.0.0", "0.9.0"), yanked="oops") for f in files]
+    for entry in old:
+        site.json(f"/integrity/duckalog/0.9.0/{entry['filename']}/provenance", provenance())
+        entry["provenance"] = f"{site.base}/integrity/duckalog/0.9.0/{entry['filename']}/provenance"
+        entry["hashes"] = {"sha256": digest(entry["filename"])}
+    site.json("/simple/duckalog/", {"versions": ["0.9.0", "1.0.0"], "files": [*files, *old]})
+    sums = "".join(f"{digest(f['filename'])}  {f['filename']}\n" for f in old).encode()
+    site.routes[f"/{REPOSITORY}/releases/download/v0.9.0/SHA256SUMS"] = (200, sums)
+    result = check(site, yanks=write_yanks(tmp_path, "1.0.0"))
+    assert result.problem_code == "pypi_health.yanked"
+    assert "duckalog-0.9.0" in result.summary and "oops" in result.summary
+    assert all("1.0.0" not in line for line in result.details["findings"])
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('[[yank]]\nversion = "1.0.0"\ndate = 2026-01-02\n', "reason is missing"),
+        ('[[yank]]\nversion = "1.0.0"\nreason = "x"\ndate = 2999-01-01\n', "in the future"),
+        ('[[yank]]\nversion = "1.0.0"\nreason = "x"\n', "date must be"),
+    ],
+)
+def test_invalid_intended_yanks_fail(site: Site, tmp_path: Path, entry: str, message: str) -> None:
+    released(site)
+    path = tmp_path / "intended-yanks.toml"
+    path.write_text(entry, encoding="utf-8")
+    result = check(site, yanks=path)
+    assert result.problem_code == "pypi_health.intended-yanks-invalid"
+    assert message in result.summary
 
 
 def test_missing_attestation_fails(site: Site) -> None:

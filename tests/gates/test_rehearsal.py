@@ -481,6 +481,37 @@ def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
         urllib.request.urlopen(details["simple"], timeout=5)
 
 
+def test_offline_version_gate_reads_the_seeded_local_index(tmp_path: Path, fake_gate: Path) -> None:
+    """The real version gate, offline, checks the release version against a local index
+    that the rehearsal seeded with an earlier release: the check runs, it is not NOT RUN."""
+    repo_root = Path(rehearsal.__file__).resolve().parents[2]
+
+    def command(step: Step, args: Sequence[str]) -> list[str]:
+        if step.session == "version":
+            return [sys.executable, "-m", "release_gates.version", "--root", str(repo_root), *args]
+        return [sys.executable, str(fake_gate), step.session]
+
+    plan = make_plan(
+        tmp_path,
+        fake_gate,
+        {},
+        steps=[Step("version")],
+        specs={"version": rehearsal.GATE_SPECS["version"]},
+        command_for=command,
+        offline=True,
+        env={**make_plan(tmp_path, fake_gate, {}).env, "PYTHONPATH": str(repo_root / "tools")},
+    )
+    [version] = Rehearsal(plan).run()
+    assert version.status is Status.PASSED, version.summary
+    project = rehearsal.index_seed.load_toml(repo_root / "pyproject.toml")["project"]
+    earlier = rehearsal.index_seed.earlier_version(project["version"])
+    assert version.details["index_check"] == "passed"
+    assert version.details["index_other_versions"] == [earlier]
+    assert version.details["index"].startswith("http://127.0.0.1:")
+    with pytest.raises(OSError):  # the seeded index stopped with the gate
+        urllib.request.urlopen(version.details["index"], timeout=5)
+
+
 PREPARE = textwrap.dedent(
     """
     import os, sys, time

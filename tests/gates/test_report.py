@@ -351,3 +351,54 @@ def test_a_long_multi_line_summary_is_one_line_in_tables_and_whole_under_problem
     assert "Traceback\n  more" in problems
     text = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
     assert all(len(line) < 260 for line in text.splitlines())
+
+
+def test_every_locked_closure_sbom_and_the_vex_status_are_shown(tmp_path: Path) -> None:
+    write_results(tmp_path / "results", all_passed(), "online")
+    write_dist(tmp_path / "dist")
+    (tmp_path / "dist" / "duckalog-0.1.0.cdx.json").unlink()
+    for label, pythons, duckdb in (
+        ("py3.9", "3.9", "1.4.5"),
+        ("py3.11-3.13", "3.11 3.12 3.13", "2.0.1"),
+    ):
+        bom = {
+            "metadata": {
+                "component": {"name": "duckalog", "version": "0.1.0"},
+                "properties": [{"name": "duckalog:sbom:pythons", "value": pythons}],
+            },
+            "components": [
+                {"name": "duckdb", "version": duckdb, "purl": f"pkg:pypi/duckdb@{duckdb}"}
+            ],
+        }
+        path = tmp_path / "dist" / f"duckalog-0.1.0.{label}.cdx.json"
+        path.write_text(json.dumps(bom), encoding="utf-8")
+    vex = {
+        "metadata": {
+            "properties": [
+                {
+                    "name": "duckalog:vex:status",
+                    "value": "no known vulnerabilities as of 2026-11-30",
+                }
+            ]
+        }
+    }
+    (tmp_path / "dist" / "duckalog-0.1.0.vex.cdx.json").write_text(
+        json.dumps(vex), encoding="utf-8"
+    )
+    md_path, _ = report.write_reports(tmp_path / "results", tmp_path / "dist")
+    md = md_path.read_text(encoding="utf-8")
+    assert "duckalog-0.1.0.py3.9.cdx.json: the locked closure for Python 3.9" in md
+    assert (
+        "duckalog-0.1.0.py3.11-3.13.cdx.json: the locked closure for Python 3.11, 3.12, 3.13" in md
+    )
+    assert "| duckdb | 1.4.5 |" in md and "| duckdb | 2.0.1 |" in md
+    assert md.index("py3.9.cdx.json") < md.index("py3.11-3.13.cdx.json")  # in Python order
+    assert "pip install -c duckalog-X.Y.Z-constraints.txt" in md
+    assert "no known vulnerabilities as of 2026-11-30" in md
+    # An audit that did not run states no vulnerability status, whatever lies in dist/.
+    results = all_passed(audit=GateResult("audit", Status.NOT_RUN, "--offline"))
+    write_results(tmp_path / "results", results, "offline")
+    md_path, _ = report.write_reports(tmp_path / "results", tmp_path / "dist")
+    md = md_path.read_text(encoding="utf-8")
+    assert "No VEX: the audit is NOT RUN" in md
+    assert "no known vulnerabilities" not in md

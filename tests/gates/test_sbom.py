@@ -3,17 +3,20 @@
 """The sbom gate with real tools: pip, cyclonedx-py, the CycloneDX 1.6 schema.
 
 Dists are tiny throw-away projects built with the pinned hatchling. One test
-module fixture describes the real runtime closure (security/runtime.txt: duckdb,
-pyyaml from the index); the fault tests use a one-file dependency served from a
-local directory (``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``), so they need no network.
+module fixture describes the real locked closures (security/runtime.txt: duckdb,
+pyyaml from the index) with real Python 3.9, 3.10 and 3.11 interpreters; the
+fault tests use a one-file dependency served from a local directory
+(``PIP_NO_INDEX`` + ``PIP_FIND_LINKS``), so they need no network.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,10 +24,12 @@ from typing import Any
 import pytest
 from tests.gates.helpers import EPOCH, build_dists
 
-from release_gates import sbom
+from release_gates import constraints, licence_reading, sbom
 from release_gates.checksums import write_sha256sums
-from release_gates.lockfile import read_lock, resolve
+from release_gates.licenses import load_policy
+from release_gates.lockfile import group_by_closure, read_lock, resolve, supported_pythons
 from release_gates.problems import GateFailure
+from release_gates.spdx import Verdict
 from release_gates.tomlfile import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +43,13 @@ def sha256(path: Path) -> str:
 def make_project(
     where: Path, name: str, version: str, dependencies: list[str], licence: str | None
 ) -> Path:
-    """A minimal hatchling project; ``licence=None`` declares no licence at all."""
+    """A minimal hatchling project; ``licence=None`` declares no licence at all, and a
+    licence written as a TOML table (``{ text = "MIT License" }``) is the legacy field."""
     package = name.replace("-", "_")
     (where / "src" / package).mkdir(parents=True)
     (where / "src" / package / "__init__.py").write_text('"""Tiny."""\n', encoding="utf-8")
-    licence_line = f'license = "{licence}"\n' if licence else ""
+    licence_value = licence if licence and licence.startswith("{") else f'"{licence}"'
+    licence_line = f"license = {licence_value}\n" if licence else ""
     (where / "pyproject.toml").write_text(
         "[build-system]\n"
         'requires = ["hatchling==1.33.0"]\n'
@@ -59,13 +66,34 @@ def make_project(
 
 
 def run_gate(
-    monkeypatch: pytest.MonkeyPatch, source: Path, dist: Path, results: Path
+    monkeypatch: pytest.MonkeyPatch,
+    source: Path,
+    dist: Path,
+    results: Path,
+    every_closure: bool = False,
 ) -> tuple[int, dict[str, Any]]:
-    """Run the real gate in-process; its exit code and the JSON result it wrote."""
+    """Run the real gate in-process; its exit code and the JSON result it wrote.
+
+    By default only this interpreter's closure; ``every_closure`` as the release does.
+    """
     monkeypatch.setenv("RELEASE_GATES_RESULTS", str(results))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    code = sbom.main(["--dist", str(dist), "--source", str(source), "--python", sys.executable])
+    python = [] if every_closure else ["--python", sys.executable]
+    code = sbom.main(["--dist", str(dist), "--source", str(source), *python])
     return code, json.loads((results / "sbom.json").read_text(encoding="utf-8"))
+
+
+def _closure_labels() -> dict[str, str]:
+    """SBOM label -> first Python, for the closures the real lock gives the supported Pythons."""
+    classifiers = load_toml(ROOT / "pyproject.toml")["project"]["classifiers"]
+    groups = group_by_closure(
+        read_lock(ROOT / "security" / "runtime.txt"), supported_pythons(classifiers)
+    )
+    return {(f"py{g[0]}" if len(g) == 1 else f"py{g[0]}-{g[-1]}"): g[0] for g in groups.values()}
+
+
+CLOSURES = _closure_labels()
+NEWEST = list(CLOSURES)[-1]
 
 
 # --- the real runtime closure -------------------------------------------------------
@@ -73,7 +101,8 @@ def run_gate(
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Two gate runs over the real lock, with dists of a stub carrying the real metadata."""
+    """Two gate runs over the real lock (every closure), with dists of a stub carrying the
+    real metadata."""
     project = load_toml(ROOT / "pyproject.toml")["project"]
     base = tmp_path_factory.mktemp("real")
     source = base / "source"
@@ -90,21 +119,26 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     try:
         runs = []
         for attempt in range(2):
-            code, result = run_gate(monkeypatch, source, dist, base / f"results{attempt}")
+            code, result = run_gate(
+                monkeypatch, source, dist, base / f"results{attempt}", every_closure=True
+            )
             assert code == 0, result
             outputs = {
                 p.name: p.read_bytes()
                 for p in dist.iterdir()
-                if p.name.endswith((".json", ".md", ".html"))
+                if p.name.endswith((".json", ".md", ".html", ".txt"))
             }
             runs.append((result, outputs))
     finally:
         monkeypatch.undo()
     name, version = project["name"], project["version"]
-    bom = json.loads(runs[0][1][f"{name}-{version}.cdx.json"])
+    boms = {
+        label: json.loads(runs[0][1][f"{name}-{version}.{label}.cdx.json"]) for label in CLOSURES
+    }
     return {
         "runs": runs,
-        "bom": bom,
+        "boms": boms,
+        "bom": boms[NEWEST],
         "dist": dist,
         "source": source,
         "name": name,
@@ -112,14 +146,27 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
-def test_components_are_the_locked_closure_for_this_python(real: dict[str, Any]) -> None:
+@pytest.mark.parametrize("label", CLOSURES)
+def test_each_sbom_is_the_locked_closure_of_its_pythons(real: dict[str, Any], label: str) -> None:
+    """Reported: only the 3.11 closure was described; 3.9 and 3.10 users were in no SBOM."""
     lock = real["source"] / "security" / "runtime.txt"
-    env = {
-        "python_full_version": ".".join(map(str, sys.version_info[:3])),
-        "python_version": ".".join(map(str, sys.version_info[:2])),
-    }
+    bom = real["boms"][label]
+    props = {p["name"]: p["value"] for p in bom["metadata"]["properties"]}
+    # The marker environment the SBOM records is a real interpreter of that Python.
+    assert props["duckalog:sbom:python_version"] == CLOSURES[label]
+    assert props["duckalog:sbom:pythons"].split()[0] == CLOSURES[label]
+    assert props["duckalog:sbom:describes"].startswith("the locked closure (security/runtime.txt)")
+    name, version = real["name"], real["version"]
+    assert props["duckalog:sbom:install-locked-closure"] == (
+        f"pip install -c {name}-{version}-constraints.txt {name}=={version}"
+    )
+    constraints = real["dist"] / f"{name}-{version}-constraints.txt"
+    assert props["duckalog:sbom:constraints-sha256"] == (
+        f"{sha256(constraints)}  {constraints.name}"
+    )
+    env = {"python_full_version": f"{CLOSURES[label]}.0", "python_version": CLOSURES[label]}
     locked = resolve(read_lock(lock), env, lock)
-    components = {c["name"].lower(): c for c in real["bom"]["components"]}
+    components = {c["name"].lower(): c for c in bom["components"]}
     assert {n: c["version"] for n, c in components.items()} == {
         n: e.version for n, e in locked.items()
     }
@@ -140,17 +187,28 @@ def test_components_are_the_locked_closure_for_this_python(real: dict[str, Any])
         assert tuple(h["content"] for h in reference["hashes"]) == locked[name].hashes
 
 
-def test_root_is_bound_to_both_dists(real: dict[str, Any]) -> None:
-    root = real["bom"]["metadata"]["component"]
-    assert (root["name"], root["version"]) == (real["name"], real["version"])
-    assert root["purl"] == f"pkg:pypi/{real['name']}@{real['version']}"
-    recorded = sbom.dist_hashes(real["bom"])
+def test_the_three_pythons_get_three_duckdbs(real: dict[str, Any]) -> None:
+    versions = {
+        label: {c["name"].lower(): c["version"] for c in bom["components"]}
+        for label, bom in real["boms"].items()
+    }
+    duckdb = {label: found["duckdb"] for label, found in versions.items()}
+    assert len(set(duckdb.values())) == 3, duckdb  # 1.4 on 3.9, 1.5 on 3.10, 2.0 on 3.11+
+    assert duckdb["py3.9"].startswith("1.4.") and duckdb[NEWEST].startswith("2.")
+
+
+def test_every_sbom_root_is_bound_to_both_dists(real: dict[str, Any]) -> None:
     actual = {
         p.name: sha256(p)
         for p in real["dist"].glob(f"{real['name']}-*")
         if p.name.endswith((".whl", ".tar.gz"))
     }
-    assert len(actual) == 2 and recorded == actual
+    assert len(actual) == 2
+    for bom in real["boms"].values():
+        root = bom["metadata"]["component"]
+        assert (root["name"], root["version"]) == (real["name"], real["version"])
+        assert root["purl"] == f"pkg:pypi/{real['name']}@{real['version']}"
+        assert sbom.dist_hashes(bom) == actual
 
 
 def test_two_runs_are_byte_identical_and_dated_from_source_date_epoch(
@@ -158,18 +216,26 @@ def test_two_runs_are_byte_identical_and_dated_from_source_date_epoch(
 ) -> None:
     (first_result, first), (_, second) = real["runs"]
     assert first == second
+    stem = f"{real['name']}-{real['version']}"
     assert set(first) == {
-        f"{real['name']}-{real['version']}.{suffix}"
-        for suffix in ("cdx.json", "sbom.md", "sbom.html")
+        *(f"{stem}.{label}.cdx.json" for label in CLOSURES),
+        f"{stem}.sbom.md",
+        f"{stem}.sbom.html",
+        f"{stem}-constraints.txt",
     }
+    # Each SBOM is bound in the result by its own sha256.
+    recorded = {Path(d["sbom"]).name: d["sha256"] for d in first_result["details"]["sboms"]}
+    assert recorded == {name: hashlib.sha256(first[name]).hexdigest() for name in recorded}
+    assert len(recorded) == 3
     assert real["bom"]["metadata"]["timestamp"] == "2025-11-25T00:00:00+00:00"
     assert "serialNumber" not in real["bom"]
     assert first_result["status"] == "passed"
 
 
 def test_output_is_valid_cyclonedx_1_6_and_invalid_output_is_caught(real: dict[str, Any]) -> None:
-    assert real["bom"]["specVersion"] == "1.6"
-    sbom.validate(sbom.serialize(real["bom"]))
+    for bom in real["boms"].values():
+        assert bom["specVersion"] == "1.6"
+        sbom.validate(sbom.serialize(bom))
     broken = copy.deepcopy(real["bom"])
     broken["components"][0]["hashes"][0]["content"] = "not-a-sha256"
     with pytest.raises(GateFailure) as caught:
@@ -182,10 +248,13 @@ def test_renderings_list_every_component(real: dict[str, Any]) -> None:
     stem = f"{real['name']}-{real['version']}"
     markdown = outputs[f"{stem}.sbom.md"].decode()
     html = outputs[f"{stem}.sbom.html"].decode()
-    for component in real["bom"]["components"]:
-        row = f"| {component['name']} | {component['version']} | MIT | {component['purl']} |"
-        assert row in markdown
-        assert f"<td>{component['name']}</td><td>{component['version']}</td>" in html
+    assert "locked closure" in markdown and "locked closure" in html
+    for label, bom in real["boms"].items():
+        assert f"the locked closure for Python {CLOSURES[label]}" in markdown
+        for component in bom["components"]:
+            row = f"| {component['name']} | {component['version']} | MIT | {component['purl']} |"
+            assert row in markdown
+            assert f"<td>{component['name']}</td><td>{component['version']}</td>" in html
     for name, digest in sbom.dist_hashes(real["bom"]).items():
         assert f"| {name} | {digest} |" in markdown and digest in html
 
@@ -248,7 +317,7 @@ def test_local_dependency_with_licence_passes(
     source, dist = local_release("Apache-2.0")
     code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
     assert code == 0, result
-    [row] = result["details"]["components"]
+    [row] = result["details"]["sboms"][0]["components"]
     assert (row["name"], row["version"], row["licence"]) == ("tinylib", "1.0", "Apache-2.0")
 
 
@@ -294,3 +363,87 @@ def test_without_git_or_source_date_epoch_it_refuses(
     code = sbom.main(["--dist", str(dist), "--source", str(source), "--python", sys.executable])
     result = json.loads((tmp_path / "results" / "sbom.json").read_text(encoding="utf-8"))
     assert code == 1 and result["problem_code"] == "sbom.no-source-date-epoch"
+
+
+def component_licences(result: dict[str, Any], dist: Path) -> list[Any]:
+    [described] = result["details"]["sboms"]
+    bom = json.loads(Path(described["sbom"]).read_text(encoding="utf-8"))
+    [component] = bom["components"]
+    return [component["licenses"], component.get("properties", [])]
+
+
+def test_legacy_licence_text_is_recorded_as_a_licence_name_and_both_gates_agree(
+    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reported: `License: MIT License` passed the licences gate but blocked the SBOM gate
+    (cyclonedx-py drops non-SPDX text) with advice saying it "declares no licence"."""
+    source, dist = local_release('{ text = "MIT License" }')
+    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
+    assert code == 0, result
+    licences, _ = component_licences(result, dist)
+    assert licences == [{"license": {"acknowledgement": "declared", "name": "MIT License"}}]
+    # The licences gate judges the same reading of the same metadata: allowed.
+    policy = load_policy(ROOT / "security" / "license-allowlist.toml")
+    reading = licence_reading.read("tinylib", {"version": "1.0", "license": "MIT License"})
+    assert licence_reading.judge(reading, policy.spdx, policy.names()) == (
+        Verdict.ALLOWED,
+        "License 'MIT License' allowed",
+    )
+
+
+def test_reviewed_override_is_recorded_as_a_concluded_licence(
+    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, dist = local_release('{ text = "See LICENSE.txt" }')
+    expires = datetime.date.today() + datetime.timedelta(days=30)
+    (source / "security" / "license-overrides.toml").write_text(
+        '[[override]]\npackage = "tinylib"\nversion = "1.0"\nlicense = "MIT"\n'
+        'reason = "LICENSE.txt is the MIT text"\nreviewer = "Jane"\n'
+        f"expires = {expires.isoformat()}\n",
+        encoding="utf-8",
+    )
+    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
+    assert code == 0, result
+    licences, properties = component_licences(result, dist)
+    assert licences == [{"acknowledgement": "concluded", "expression": "MIT"}]
+    assert {p["name"]: p["value"] for p in properties} == {
+        "duckalog:licence:declared": "See LICENSE.txt",
+        "duckalog:licence:override": (
+            f"MIT (override reviewed by Jane until {expires.isoformat()}: "
+            "LICENSE.txt is the MIT text)"
+        ),
+    }
+
+
+def test_constraints_file_installs_exactly_the_locked_closure(tmp_path: Path) -> None:
+    """pip install -c <release>-constraints.txt gets the locked versions, not the newest."""
+    index = tmp_path / "index"
+    for version in ("1.0", "1.1"):
+        build_dists(make_project(tmp_path / f"dep{version}", "tinylib", version, [], "MIT"), index)
+    build_dists(make_project(tmp_path / "app", "app", "0.1.0", ["tinylib>=1.0"], "MIT"), index)
+    older = sorted(index.glob("tinylib-1.0*"))
+    lock = tmp_path / "runtime.txt"
+    lock.write_text(
+        "tinylib==1.0 ; python_full_version >= '3.9' "
+        + " ".join(f"--hash=sha256:{sha256(p)}" for p in older)
+        + "\n",
+        encoding="utf-8",
+    )
+    written = constraints.write(tmp_path, "app-0.1.0", read_lock(lock), "app", "runtime.txt")
+    assert written.name == "app-0.1.0-constraints.txt"
+    assert written.read_text(encoding="utf-8").splitlines()[-1] == (
+        'tinylib==1.0 ; python_full_version >= "3.9"'
+    )
+
+    def installed(*extra: str) -> str:
+        target = tmp_path / f"target{len(extra)}"
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--find-links",
+             str(index), "--target", str(target), *extra, "app==0.1.0"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        [info] = target.glob("tinylib-*.dist-info")
+        return info.name
+
+    assert installed() == "tinylib-1.1.dist-info"  # a fresh install takes the newest
+    assert installed("-c", str(written)) == "tinylib-1.0.dist-info"

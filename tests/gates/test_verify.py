@@ -59,6 +59,16 @@ def test_the_sigstore_json_bundle_name_is_found_and_issuer_defaults_to_github(
     assert run.result["details"]["verified"][0]["bundle"].endswith(".sigstore.json")
 
 
+def test_staging_checks_against_the_staging_trust_root_only(tmp_path: Path, signed: Path) -> None:
+    """Dry runs sign against Sigstore's staging instance and verify with --staging: a bundle
+    from the production instance (this one) is not accepted there, and vice versa."""
+    run = run_verify(tmp_path, str(signed), "--identity", IDENTITY, "--staging")
+    assert run.returncode == 1
+    assert run.problem == "verify.signature-invalid"
+    # The same bundle and identity verify against the production trust root.
+    assert run_verify(tmp_path, str(signed), "--identity", IDENTITY).returncode == 0
+
+
 def test_a_one_byte_change_fails(tmp_path: Path, signed: Path) -> None:
     signed.write_bytes(signed.read_bytes() + b"\0")
     run = run_verify(tmp_path, str(signed), "--identity", IDENTITY)

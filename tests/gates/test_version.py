@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import io
 import os
+import socket
 import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from release_gates import version as gate
+from release_gates.index_seed import earlier_version, seeded_index, write_wheel
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
 
@@ -32,16 +35,32 @@ def make_project(tmp_path: Path, version: str, changelog_versions: tuple[str, ..
     return root
 
 
-def run_cli(root: Path, *args: str, tmp_path: Path) -> tuple[int, GateResult, str]:
-    """Run the real CLI in a subprocess; return exit code, JSON result, GITHUB_OUTPUT text."""
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real local index (pypiserver) holding duckalog 0.0.1, 1.2.3 and 3.0 (as 3.0.0.0)."""
+    workdir = tmp_path_factory.mktemp("index")
+    with seeded_index(workdir, "duckalog", ["0.0.1", "1.2.3", "3.0.0.0"]) as simple_url:
+        yield simple_url
+
+
+def run_cli(
+    root: Path, *args: str, tmp_path: Path, env: dict[str, str] | None = None
+) -> tuple[int, GateResult, str]:
+    """Run the real CLI in a subprocess; return exit code, JSON result, GITHUB_OUTPUT text.
+
+    Without ``--index-url`` it runs ``--offline``: tests never read a real index.
+    """
     results = tmp_path / "results"
     output = tmp_path / "github_output"
     output.write_text("")
+    if "--index-url" not in args and "--offline" not in args:
+        args = (*args, "--offline")
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "RELEASE_INDEX_SIMPLE_URL"},
         "PYTHONPATH": str(ROOT / "tools"),
         "RELEASE_GATES_RESULTS": str(results),
         "GITHUB_OUTPUT": str(output),
+        **(env or {}),
     }
     done = subprocess.run(
         [sys.executable, "-m", "release_gates.version", "--root", str(root), *args],
@@ -54,14 +73,20 @@ def run_cli(root: Path, *args: str, tmp_path: Path) -> tuple[int, GateResult, st
     return done.returncode, result, output.read_text()
 
 
-def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path) -> None:
-    root = make_project(tmp_path, "1.2.3", ("1.2.3",))
-    code, result, outputs = run_cli(root, "--tag", "v1.2.3", tmp_path=tmp_path)
+def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path, index: str) -> None:
+    root = make_project(tmp_path, "1.2.4", ("1.2.4",))
+    code, result, outputs = run_cli(
+        root, "--tag", "v1.2.4", "--index-url", index, tmp_path=tmp_path
+    )
     assert code == 0
-    assert result.status is Status.PASSED
-    assert result.details["version"] == "1.2.3"
+    assert result.status is Status.PASSED, result.summary
+    # The index was really read: it lists the other versions, and 1.2.4 is not among them.
+    assert result.details["index_check"] == "passed"
+    assert result.details["index_other_versions"] == ["0.0.1", "1.2.3", "3.0.0.0"]
+    assert f"not yet on {index}" in result.summary
+    assert result.details["version"] == "1.2.4"
     assert result.details["channel"] == "pypi"
-    assert "version=1.2.3\n" in outputs
+    assert "version=1.2.4\n" in outputs
     assert "channel=pypi\n" in outputs
 
 
@@ -71,8 +96,107 @@ def test_tag_pyproject_mismatch_fails_naming_both(tmp_path: Path) -> None:
     assert code == 1
     assert result.status is Status.FAILED
     assert result.problem_code == "version.pyproject-mismatch"
-    assert "1.2.4" in result.summary and "1.2.3" in result.summary
+    assert result.summary == (
+        "release version '1.2.4' (from tag v1.2.4) differs from pyproject.toml "
+        "[project].version '1.2.3'"
+    )
     assert outputs == ""  # nothing downstream may run on a failed decision
+
+
+def test_whitespace_in_pyproject_version_is_named_and_quoted(tmp_path: Path) -> None:
+    """Reported: `version = " 1.0.0"` came out as "1.0.0 differs from 1.0.0"."""
+    root = make_project(tmp_path, " 1.0.0", ("1.0.0",))
+    code, result, _ = run_cli(root, "--tag", "v1.0.0", tmp_path=tmp_path)
+    assert code == 1
+    assert result.problem_code == "version.not-normalized"
+    assert result.summary == (
+        "' 1.0.0' (from pyproject.toml [project].version) is not in normalized PEP 440 form "
+        "(normalized: '1.0.0')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("how", "channel"),
+    [("tag", "pypi"), ("dispatch", "testpypi"), ("dispatch", "pypi"), ("pyproject", "testpypi")],
+)
+def test_local_version_is_refused_for_every_channel(tmp_path: Path, how: str, channel: str) -> None:
+    """Reported: 0.2.0+abc (a VCS-derived version) passed towards both indexes."""
+    root = make_project(tmp_path, "0.2.0+abc", ("0.2.0+abc",))
+    args = {
+        "tag": ("--tag", "v0.2.0+abc"),
+        "dispatch": ("--version", "0.2.0+abc", "--channel", channel, "--confirm", "0.2.0+abc"),
+        "pyproject": ("--channel", channel),
+    }[how]
+    code, result, outputs = run_cli(root, *args, tmp_path=tmp_path)
+    assert code == 1
+    assert result.problem_code == "version.local-version"
+    assert "'0.2.0+abc'" in result.summary and "'+abc'" in result.summary
+    assert "PyPI and TestPyPI refuse local versions" in result.summary
+    assert outputs == ""
+
+
+@pytest.mark.parametrize(
+    ("version", "files"),
+    [("1.2.3", "duckalog-1.2.3-py3-none-any.whl"), ("3.0", "duckalog-3.0.0.0-py3-none-any.whl")],
+    ids=["same-spelling", "equal-version"],
+)
+def test_version_already_on_the_index_fails_naming_its_files(
+    tmp_path: Path, index: str, version: str, files: str
+) -> None:
+    """Reported: a fix committed without a bump passed every gate until "File already exists"."""
+    root = make_project(tmp_path, version, (version,))
+    code, result, outputs = run_cli(
+        root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path
+    )
+    assert code == 1
+    assert result.problem_code == "version.already-on-index"
+    assert result.summary == f"duckalog {version} is already on {index}: {files}"
+    assert outputs == ""
+
+
+def test_offline_without_index_is_not_run_never_passed(tmp_path: Path, index: str) -> None:
+    root = make_project(tmp_path, "1.2.4", ("1.2.4",))
+    code, result, _ = run_cli(root, "--offline", tmp_path=tmp_path)
+    assert code == 0
+    assert result.status is Status.NOT_RUN
+    assert "index check NOT RUN" in result.summary
+    assert result.details["index_check"] == "not run"
+    # The rehearsal hands its local index over by environment: then the check runs offline too.
+    code, result, _ = run_cli(
+        root, "--offline", tmp_path=tmp_path, env={"RELEASE_INDEX_SIMPLE_URL": index}
+    )
+    assert code == 0 and result.status is Status.PASSED, result.summary
+    assert result.details["index"] == index
+
+
+def test_unreadable_index_fails_closed(tmp_path: Path) -> None:
+    root = make_project(tmp_path, "1.2.4", ("1.2.4",))
+    with socket.socket() as bound:  # bound, never listening: connections are refused
+        bound.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{bound.getsockname()[1]}/simple/"
+        code, result, _ = run_cli(root, "--index-url", url, tmp_path=tmp_path)
+    assert code == 1
+    assert result.problem_code == "version.index-unreadable"
+    assert url in result.summary
+
+
+def test_channel_default_index_and_seed_versions() -> None:
+    from release_gates import version_index
+
+    assert version_index.index_for("pypi", None, {}, offline=False) == "https://pypi.org/simple/"
+    assert version_index.index_for("testpypi", None, {}, offline=False) == (
+        "https://test.pypi.org/simple/"
+    )
+    assert version_index.index_for("pypi", None, {}, offline=True) is None
+    assert [earlier_version(v) for v in ("0.1.0", "1.2.3", "2.0.0", "1.0.0rc1", "1.0.post1")] == [
+        "0.0.0", "1.2.2", "1.0.0", "0.0.0", "1.0.0"
+    ]  # fmt: skip
+    assert earlier_version("0.0.0") == "0.0.0.dev0"
+
+
+def test_seed_wheel_is_a_valid_wheel(tmp_path: Path) -> None:
+    wheel = write_wheel(tmp_path, "duckalog", "0.0.1")
+    assert gate.read_wheel_metadata(wheel) == ("duckalog", "0.0.1")
 
 
 def test_rehearsal_takes_pyproject_version(tmp_path: Path) -> None:
@@ -88,6 +212,7 @@ def test_rehearsal_takes_pyproject_version(tmp_path: Path) -> None:
     ("candidate", "code"),
     [
         ("1.2.3-rc.1", "version.not-normalized"),
+        ("1.2.3+local.7", "version.local-version"),
         ("01.2.3", "version.not-normalized"),
         ("1.2.3.DEV1", "version.not-normalized"),
         ("one.two", "version.invalid"),

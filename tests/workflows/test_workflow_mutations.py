@@ -215,7 +215,90 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
     ),
     "upload failure tolerated without a retry": (
         edit(lambda d: d["jobs"]["publish-pypi"]["steps"].pop()),
-        "continue-on-error",
+        "upload-retry",
+    ),
+    "blind retry of any failure (permanent ones too)": (
+        edit(
+            lambda d: _set(
+                step(d, "publish-pypi", lambda s: s.get("name", "").startswith("Retry")),
+                "if",
+                "steps.upload.outcome == 'failure'",
+            )
+        ),
+        "upload-retry",
+    ),
+    "no triage after a failed attempt": (
+        edit(
+            lambda d: d["jobs"]["publish-pypi"]["steps"].remove(
+                step(d, "publish-pypi", lambda s: s.get("id") == "triage")
+            )
+        ),
+        "upload-retry",
+    ),
+    "a blind wait before the retry": (
+        edit(
+            lambda d: d["jobs"]["publish-pypi"]["steps"].insert(
+                -1,
+                CommentedMap(
+                    {
+                        "name": "Back off",
+                        "if": "steps.upload.outcome == 'failure'",
+                        "run": "sleep 60",
+                    }
+                ),
+            )
+        ),
+        "upload-retry",
+    ),
+    "rebuild on the build job's runner image": (
+        edit(lambda d: _set(d["jobs"]["rebuild-macos"], "runs-on", "ubuntu-24.04")),
+        "independent-rebuild",
+    ),
+    "sign before the independent rebuild": (
+        edit(lambda d: d["jobs"]["sign"]["needs"].remove("rebuild-macos")),
+        "independent-rebuild",
+    ),
+    "rebuild without comparing with the build job": (
+        edit(
+            lambda d: _set(run_step(d, "rebuild-macos", "rebuild"), "run", "scripts/nox -s build")
+        ),
+        "independent-rebuild",
+    ),
+    "attestations made on dry runs": (
+        edit(lambda d: d["jobs"]["attest"].pop("if")),
+        "dry-run-staging",
+    ),
+    "dry run signs against production": (
+        edit(
+            lambda d: _set(
+                step(
+                    d,
+                    "sign",
+                    lambda s: (
+                        "--staging" in str(s.get("run", "")) and "-s sign" in str(s.get("run", ""))
+                    ),
+                ),
+                "run",
+                "scripts/nox -s sign -- dist/*.whl dist/*.tar.gz",
+            )
+        ),
+        "dry-run-staging",
+    ),
+    "a locked closure's SBOM not attested": (
+        edit(
+            lambda d: d["jobs"]["attest"]["steps"].remove(
+                step(d, "attest", lambda s: "py3.9" in str((s.get("with") or {}).get("sbom-path")))
+            )
+        ),
+        "sbom-attestations",
+    ),
+    "the VEX not attested": (
+        edit(
+            lambda d: d["jobs"]["attest"]["steps"].remove(
+                step(d, "attest", lambda s: "predicate-path" in (s.get("with") or {}))
+            )
+        ),
+        "sbom-attestations",
     ),
     "no timeout-minutes": (edit(lambda d: d["jobs"]["sbom"].pop("timeout-minutes")), "timeout"),
     "running publish cancelled": (
@@ -276,11 +359,21 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
     ),
     "sign job without its verification": (
         edit(
-            lambda d: d["jobs"]["sign"]["steps"].remove(
-                step(d, "sign", lambda s: "--identity" in str(s.get("run", "")))
+            lambda d: _set(
+                d["jobs"]["sign"],
+                "steps",
+                [s for s in d["jobs"]["sign"]["steps"] if "--identity" not in str(s.get("run"))],
             )
         ),
         "gate-session",
+    ),
+    "dry runs signed but never verified": (
+        edit(
+            lambda d: d["jobs"]["sign"]["steps"].remove(
+                step(d, "sign", lambda s: "-s verify -- --staging" in str(s.get("run", "")))
+            )
+        ),
+        "dry-run-staging",
     ),
     "GitHub release even when PyPI was skipped": (
         edit(lambda d: _set(d["jobs"]["github-release"], "if", "always()")),

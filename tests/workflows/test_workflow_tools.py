@@ -25,6 +25,7 @@ def test_workflows_exist() -> None:
         "publish.yml",
         "ci.yml",
         "pypi-health.yml",
+        "fresh-install.yml",
         "scorecard.yml",
         "codeql.yml",
     }

@@ -16,6 +16,10 @@ OSV API). Findings are matched against ``security/waivers.toml``:
 
 ``--offline`` is for rehearsals without network: the gate is NOT RUN (never
 passed) unless the OSV URL is given and reachable, in which case it runs.
+
+With ``--vex-dir DIR`` the result is also written as a CycloneDX VEX,
+``DIR/<name>-<version>.vex.cdx.json`` (:mod:`release_gates.vex`); an audit that
+does not run writes none and removes a stale one.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
+from release_gates import vex
 from release_gates.lockfile import Pin, group_by_closure, read_lock, supported_pythons, write_pinned
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
@@ -50,7 +55,7 @@ PUBLIC_OSV_URL = "https://api.osv.dev/v1/query"
 
 VULNERABLE = Problem(
     "audit.vulnerable",
-    "{count} known vulnerabilit{plural} in the runtime closure: {listing}",
+    "{count} known vulnerabilit{plural} in the locked closures: {listing}",
     "Raise the pin to the fixed version in security/runtime.in and re-lock "
     "(`scripts/nox -s lock -- runtime`); if duckalog is not affected, add a reviewed "
     "[[waiver]] with id, package, reason and expires to security/waivers.toml.",
@@ -262,7 +267,49 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="no network: NOT RUN unless the OSV URL is given and reachable",
     )
+    parser.add_argument(
+        "--vex-dir", type=Path, help="write the CycloneDX VEX of the result into this directory"
+    )
     return parser.parse_args(argv)
+
+
+def write_vex(
+    args: argparse.Namespace,
+    project: dict[str, Any],
+    closures: list[dict[str, Any]],
+    unwaived: list[Finding],
+    waived: list[tuple[Finding, Waiver]],
+    osv_url: str,
+) -> str | None:
+    """Write the VEX of this audit when ``--vex-dir`` is given; its path."""
+    if args.vex_dir is None:
+        return None
+    assessed = [
+        vex.Assessed(
+            f.ids, f.package, f.version, f.fix_versions, f.description, tuple(f.pythons),
+            w.state, w.justification,
+            f"{w.reason} (reviewed waiver in security/waivers.toml, expires {w.expires})",
+        )
+        for f, w in waived
+    ] + [
+        vex.Assessed(
+            f.ids, f.package, f.version, f.fix_versions, f.description, tuple(f.pythons),
+            "in_triage", None,
+            "not waived: the audit gate blocks the release until it is fixed or a reviewed "
+            "waiver states its analysis",
+        )
+        for f in unwaived
+    ]  # fmt: skip
+    assessed.sort(key=lambda a: (a.package, a.version, a.ids[0]))
+    document = vex.document(
+        str(project.get("name")),
+        str(project.get("version")),
+        closures,
+        assessed,
+        datetime.datetime.now(datetime.timezone.utc),
+        osv_url,
+    )
+    return str(vex.write(args.vex_dir, document))
 
 
 def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateResult:
@@ -271,15 +318,19 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
     today = today or datetime.date.today()
     waivers = load_waivers(args.waivers or root / "security" / "waivers.toml", today)
     configured_url = args.osv_url or os.environ.get(OSV_URL_ENV)
+    project = load_toml(root / "pyproject.toml").get("project", {})
     if args.offline and not (configured_url and osv_reachable(configured_url)):
+        summary = f"--offline and no reachable {OSV_URL_ENV}: no audit, so not releasable"
+        if args.vex_dir is not None:
+            vex.remove_stale(args.vex_dir, str(project.get("name")), str(project.get("version")))
+            summary += "; no VEX (nothing can be stated about vulnerabilities)"
         return GateResult(
             gate=GATE,
             status=Status.NOT_RUN,
-            summary=f"--offline and no reachable {OSV_URL_ENV}: no audit, so not releasable",
-            details={"osv_url": configured_url, "offline": True},
+            summary=summary,
+            details={"osv_url": configured_url, "offline": True, "vex": None},
         )
     osv_url = configured_url or PUBLIC_OSV_URL
-    project = load_toml(root / "pyproject.toml").get("project", {})
     pythons = args.python or supported_pythons(project.get("classifiers", []))
     pins = read_lock(args.lock or root / "security" / "runtime.txt")
     findings: list[Finding] = []
@@ -311,6 +362,7 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
             for f, w in waived
         ],
         "stale_waivers": [f"{w.id} ({w.package})" for w in stale],
+        "vex": write_vex(args, project, closures, unwaived, waived, osv_url),
     }
     if unwaived:
         raise GateFailure(
@@ -337,6 +389,8 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
         summary += f"; {len(waived)} waived ({', '.join(f.ids[0] for f, _ in waived)})"
     if stale:
         summary += f"; stale waivers (match nothing, remove them): {details['stale_waivers']}"
+    if details["vex"]:
+        summary += f"; VEX written to {details['vex']}"
     return GateResult(gate=GATE, status=Status.PASSED, summary=summary, details=details)
 
 

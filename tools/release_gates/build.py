@@ -8,7 +8,7 @@
 2. ``SOURCE_DATE_EPOCH`` = commit time; ``python -m build --no-isolation`` with the
    backend from the gate's hash-locked environment, which must be exactly the
    version ``[build-system] requires`` pins.
-3. Rebuild from a second export (other path, other umask, fresh mtimes), and the
+3. Rebuild from a second export (other path, other umask, mtimes over a year off), and the
    wheel from the sdist: every archive must be byte-identical to the first.
 4. ``twine check --strict``, ``check-wheel-contents``, metadata against
    ``pyproject.toml``, file lists against ``security/dist-contents.toml``.
@@ -35,7 +35,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from release_gates import export, inspect_dists, reproducible
+from release_gates import export, inspect_dists, reproducible, source_date
 from release_gates.checksums import SUMS_NAME, sha256_file, write_sha256sums
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
@@ -212,6 +212,7 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
     export.require_clean(root)
     commit = export.resolve_commit(root, ref)
     epoch = export.commit_time(root, commit)
+    source_date.check_storable(epoch, commit)  # before building: the backend would crash
     out = out if out.is_absolute() else Path.cwd() / out
     with tempfile.TemporaryDirectory(prefix="release-gates-build-") as scratch:
         tmp = Path(scratch)
@@ -223,7 +224,11 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
         first = run_build(first_tree, tmp / "a" / "dist", epoch, FIRST_UMASK, "first build")
         lap("build")
         second_tree = export.export_commit(
-            root, commit, tmp / "b" / "another" / "checkout", umask=SECOND_UMASK, touch_now=True
+            root,
+            commit,
+            tmp / "b" / "another" / "checkout",
+            umask=SECOND_UMASK,
+            mtime=source_date.second_export_mtime(epoch),
         )
         unpacked = unpack_sdist(first.sdist, tmp / "c" / "unpacked")
         # The two proof builds are independent processes: run them side by side.

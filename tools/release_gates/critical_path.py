@@ -33,6 +33,7 @@ JOB_OVERHEAD_S = 35.0
 # Work with no local counterpart, in seconds (estimates; GitHub and Sigstore only).
 WORKFLOW_ONLY_S: Mapping[str, float] = {
     "test": 60.0,  # one Python's library tests
+    "rebuild-macos": 45.0,  # macOS runner, nox installs security/build.txt, one build
     "sign": 15.0,  # sigstore sign of two files (Fulcio + Rekor round trips)
     "attest": 20.0,  # two actions/attest calls
     "publish-pypi": 30.0,  # gh-action-pypi-publish container pull + upload
@@ -90,7 +91,9 @@ def job_costs(
         for session in dict.fromkeys(calls.get(job, [])):
             if session in gate_seconds:
                 seconds += gate_seconds[session]
-            elif session not in ("sign", "tests", "workflow_report", "pypi_attestations"):
+            elif session not in (
+                "sign", "tests", "workflow_report", "pypi_attestations", "rebuild", "upload_triage"
+            ):  # fmt: skip
                 missing.add(session)
         costs[job] = seconds
     if missing:

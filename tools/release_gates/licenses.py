@@ -18,13 +18,15 @@ the closure of every Python in the ``pyproject.toml`` classifiers is checked too
 each installed hash-checked into a ``--target`` directory that shadows the checked
 environment's own versions while liccheck still runs inside that environment.
 
-Unknown or disallowed fails, naming the package and the licence it declares.
+What a package declares is read once, the same way the SBOM gate reads it
+(:mod:`release_gates.licence_reading`), with the reviewed overrides of
+``security/license-overrides.toml``. Unknown or disallowed fails, naming the
+package, the licence it declares and the field or classifier behind the verdict.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -38,6 +40,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from release_gates import licence_reading
+from release_gates.licence_overrides import Override, load_overrides
 from release_gates.lockfile import (
     Pin,
     closure_for,
@@ -48,7 +52,7 @@ from release_gates.lockfile import (
 )
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.spdx import SpdxPolicy, Verdict, judge
+from release_gates.spdx import SpdxPolicy, Verdict
 from release_gates.tomlfile import load_toml
 
 GATE = "licenses"
@@ -102,26 +106,6 @@ UNKNOWN = Problem(
     "it) to security/license-allowlist.toml, else replace the dependency.",
 )
 
-# Run by the checked interpreter: what each distribution declares about its licence.
-_PROBE = """
-import importlib.metadata as m, json, sys
-found = {}
-for name in sys.argv[1:]:
-    try:
-        d = m.distribution(name)
-    except m.PackageNotFoundError:
-        found[name] = None
-        continue
-    md = d.metadata
-    found[name] = {
-        "version": d.version,
-        "license_expression": md.get("License-Expression"),
-        "license": md.get("License"),
-        "classifiers": [c for c in (md.get_all("Classifier") or []) if c.startswith("License ::")],
-    }
-print(json.dumps({"python": "%d.%d" % sys.version_info[:2], "found": found}))
-"""
-
 
 @dataclass(frozen=True)
 class Policy:
@@ -141,6 +125,15 @@ class Policy:
             + "".join(f"    {name}\n" for name in authorized)
             + "unauthorized_licenses:\n"
             + "".join(f"    {name}\n" for name in unauthorized)
+        )
+
+    def names(self) -> licence_reading.Names:
+        """The names a licence text or classifier is compared with (liccheck's and SPDX ids)."""
+        return licence_reading.Names(
+            authorized=frozenset({*self.liccheck_authorized, *self.spdx.licenses}),
+            unauthorized=frozenset(
+                {*self.liccheck_unauthorized, *(d.lower() for d in self.denied)}
+            ),
         )
 
 
@@ -181,44 +174,23 @@ class PackageLicence:
         return f"{self.name} {self.version} ({self.declared}): {self.reason}"
 
 
-def declared_licence(info: dict[str, Any]) -> str:
-    """What a package says about its licence, most precise field first."""
-    classifiers = [c.split(" :: ")[-1] for c in info.get("classifiers", [])]
-    return (
-        info.get("license_expression")
-        or (info.get("license") or "").strip()
-        or "; ".join(classifiers)
-        or "no licence declared"
-    )
-
-
-def decide(info: dict[str, Any], liccheck_status: str, policy: Policy) -> tuple[Verdict, str]:
-    """Combine liccheck's status with a full SPDX evaluation where liccheck falls short."""
-    if liccheck_status == "UNAUTHORIZED":
-        return Verdict.DISALLOWED, "liccheck: unauthorized licence"
-    expression = info.get("license_expression")
-    if expression:
-        # PEP 639: the expression is authoritative even where liccheck went by classifiers.
-        judgement = judge(expression, policy.spdx)
-        return judgement.verdict, judgement.reason
-    if liccheck_status == "OK":
-        return Verdict.ALLOWED, "liccheck: authorized"
-    licence_field = (info.get("license") or "").strip()
-    if licence_field:
-        judgement = judge(licence_field, policy.spdx)
-        return judgement.verdict, f"liccheck: unknown; {judgement.reason}"
-    return Verdict.UNKNOWN, "liccheck: unknown, and no SPDX licence expression declared"
+def decide(
+    reading: licence_reading.Reading, liccheck_status: str, policy: Policy
+) -> tuple[Verdict, str]:
+    """The shared reading's verdict (:func:`licence_reading.judge`), with liccheck as a
+    second opinion that can only make it stricter (a reviewed override decides alone)."""
+    verdict, reason = licence_reading.judge(reading, policy.spdx, policy.names())
+    if liccheck_status == "UNAUTHORIZED" and verdict is Verdict.ALLOWED and not reading.override:
+        return Verdict.DISALLOWED, f"liccheck: unauthorized, although {reason}"
+    return verdict, reason
 
 
 def probe(python: Path, names: Sequence[str], env: dict[str, str]) -> tuple[str, dict[str, Any]]:
     """Ask ``python`` for its version and the licence metadata of ``names``."""
-    done = subprocess.run(
-        [str(python), "-c", _PROBE, *names], capture_output=True, text=True, check=False, env=env
-    )
-    if done.returncode != 0:
-        raise GateFailure(NOT_INSTALLED, python=python, listing=done.stderr.strip()[-300:])
-    data = json.loads(done.stdout)
-    return str(data["python"]), dict(data["found"])
+    code, output = licence_reading.probe(python, names, env)
+    if code != 0:
+        raise GateFailure(NOT_INSTALLED, python=python, listing=output.strip()[-300:])
+    return licence_reading.parse_probe(output)
 
 
 def run_liccheck(
@@ -255,6 +227,7 @@ def check_closure(
     policy: Policy,
     closure: Sequence[Pin] | None = None,
     overlay: Path | None = None,
+    overrides: Sequence[Override] = (),
 ) -> tuple[str, list[PackageLicence]]:
     """Check the closure installed in ``python``'s environment (plus ``overlay`` first on
     its path): the pins its Python installs, or ``closure`` when given. Returns that
@@ -283,9 +256,10 @@ def check_closure(
             # It must have judged exactly the pinned version (the overlay shadows others).
             error = f"{pin.name}=={pin.version} is not in its report (found {judged_version!r})"
             raise GateFailure(LICCHECK_ERROR, code="n/a", error=error)
-        verdict, reason = decide(info, status, policy)
+        reading = licence_reading.read(pin.name, info, overrides)
+        verdict, reason = decide(reading, status, policy)
         results.append(
-            PackageLicence(pin.name, pin.version, declared_licence(info), status, verdict, reason)
+            PackageLicence(pin.name, pin.version, reading.declared(), status, verdict, reason)
         )
     return version, results
 
@@ -324,6 +298,7 @@ def check_other_closures(
     checked_python: str,
     policy: Policy,
     find_links: Path | None,
+    overrides: Sequence[Override] = (),
 ) -> list[tuple[list[str], list[PackageLicence]]]:
     """Check the closures other supported Pythons install (e.g. duckdb 1.4 on 3.9)."""
     checked = closure_for(pins, checked_python)
@@ -336,7 +311,7 @@ def check_other_closures(
     def check(closure: tuple[Pin, ...]) -> list[PackageLicence]:
         with tempfile.TemporaryDirectory(prefix="licenses-closure-") as scratch:
             overlay = closure_overlay(closure, Path(scratch), find_links)
-            return check_closure(python, pins, policy, closure, overlay)[1]
+            return check_closure(python, pins, policy, closure, overlay, overrides)[1]
 
     # Mostly pip and interpreter start-up: check the closures side by side.
     with ThreadPoolExecutor(max_workers=max(len(others), 1)) as pool:
@@ -406,6 +381,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="interpreter of the environment holding the closure and liccheck (default: this)",
     )
     parser.add_argument(
+        "--overrides", type=Path, help="default: ROOT/security/license-overrides.toml"
+    )
+    parser.add_argument(
         "--find-links", type=Path, help="install those closures from this wheel directory only"
     )
     parser.add_argument(
@@ -421,7 +399,8 @@ def run(args: argparse.Namespace) -> GateResult:
     root: Path = args.root
     policy = load_policy(args.allowlist or root / "security" / "license-allowlist.toml")
     pins = read_lock(args.lock or root / "security" / "runtime.txt")
-    python_version, packages = check_closure(args.python, pins, policy)
+    overrides = load_overrides(args.overrides or root / "security" / "license-overrides.toml")
+    python_version, packages = check_closure(args.python, pins, policy, overrides=overrides)
     pyproject = root / "pyproject.toml"
     project = load_toml(pyproject).get("project", {}) if pyproject.is_file() else {}
     pythons = supported_pythons(project.get("classifiers", []))
@@ -430,7 +409,7 @@ def run(args: argparse.Namespace) -> GateResult:
     closures = [(same, packages)]
     if not args.this_python_only:
         closures += check_other_closures(
-            args.python, pins, pythons, python_version, policy, args.find_links
+            args.python, pins, pythons, python_version, policy, args.find_links, overrides
         )
     # One verdict per package version, whichever Pythons install it.
     unique = {(p.name, p.version): p for _, found in closures for p in found}
@@ -443,6 +422,11 @@ def run(args: argparse.Namespace) -> GateResult:
             for group, found in closures
         ],
         "reuse_problems": reuse_problems,
+        "stale_overrides": [
+            f"{o.package} {o.version}"
+            for o in overrides
+            if not any(o.covers(p.name, p.version) for p in packages)
+        ],
     }
     if reuse_problems:
         shown = "; ".join(reuse_problems[:20]) + (" ..." if len(reuse_problems) > 20 else "")
@@ -457,6 +441,9 @@ def run(args: argparse.Namespace) -> GateResult:
     checked = "; ".join(f"Python {'/'.join(group)}" for group, _ in closures)
     if args.this_python_only:
         checked += " only (other Pythons' closures NOT checked)"
+    if details["stale_overrides"]:
+        stale = details["stale_overrides"]
+        checked += f"; stale overrides (match no package, remove them): {stale}"
     summary = f"reuse lint clean; runtime licences allowed ({checked}): " + ", ".join(
         f"{p.name} {p.version} ({p.declared})" for p in packages
     )

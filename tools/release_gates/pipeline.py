@@ -39,6 +39,7 @@ REHEARSAL: tuple[Step, ...] = (
 # token, Sigstore's services or the real indexes).
 WORKFLOW_ONLY_JOBS: tuple[str, ...] = (
     "test",
+    "rebuild-macos",  # an independent rebuild on another OS (`nox -s rebuild`)
     "sign",
     "attest",
     "publish-testpypi",

@@ -10,7 +10,9 @@ each file the index serves must be listed in that version's GitHub release
 ``SHA256SUMS`` with the same sha256, every listed dist must be served, no file may
 be yanked, and each must carry PEP 740 provenance whose publisher is this
 repository's ``publish.yml``. Anything else — or an index or release that cannot
-be read — fails, naming every finding. It reads the PEP 691 JSON simple API, so
+be read — fails, naming every finding. A yank listed in the reviewed
+``security/intended-yanks.toml`` (:mod:`release_gates.intended_yanks`) is reported
+as intended instead of failing; any other yank still fails. It reads the PEP 691 JSON simple API, so
 tests point it at a loopback stand-in.
 """
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from release_gates.intended_yanks import load_intended_yanks
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
@@ -59,9 +62,9 @@ MISSING_FILE = Problem(
 )
 YANKED = Problem(
     "pypi_health.yanked",
-    "{file} is yanked ({reason})",
-    "If the yank was intended, mark the version in SECURITY.md and run with the remaining "
-    "versions (--version); otherwise find out who yanked it.",
+    "{file} is yanked ({reason}) and its version is not in security/intended-yanks.toml",
+    "If the yank was intended, add a reviewed [[yank]] entry (version, reason, date) to "
+    "security/intended-yanks.toml; otherwise find out who yanked it.",
 )
 NO_ATTESTATION = Problem(
     "pypi_health.no-attestation",
@@ -163,8 +166,9 @@ def check_version(
     sums: dict[str, str],
     repository: str,
     workflow: str,
+    intended: bool = False,
 ) -> list[Finding]:
-    """Every finding for the files of one version."""
+    """Every finding for the files of one version (a yank of an ``intended`` one is none)."""
     findings: list[Finding] = []
     served = {str(f["filename"]): f for f in files}
     for name, file in sorted(served.items()):
@@ -180,7 +184,7 @@ def check_version(
                     {"file": name, "served": digest or "(none)", "expected": expected},
                 )
             )
-        if file.get("yanked"):
+        if file.get("yanked") and not intended:
             reason = file["yanked"] if isinstance(file["yanked"], str) else "no reason given"
             findings.append(Finding(YANKED, {"file": name, "reason": reason}))
         findings += check_provenance(file, repository, workflow)
@@ -218,6 +222,7 @@ def check(args: argparse.Namespace) -> GateResult:
         raise GateFailure(
             UNREADABLE, url=index_url, error=f"not a PEP 691 page: {error}"
         ) from error
+    intended = load_intended_yanks(args.intended_yanks or ROOT / "security" / "intended-yanks.toml")
     versions = args.version or listed
     if not versions:
         raise GateFailure(NOTHING_RELEASED, project=args.project)
@@ -232,18 +237,31 @@ def check(args: argparse.Namespace) -> GateResult:
     for version, version_files in by_version.items():
         sums_url = args.release_url.format(repository=repository, version=version)
         sums = parse_sums(fetch(sums_url).decode("utf-8"))
-        findings += check_version(version, version_files, sums, repository, workflow)
+        yanked = version in intended
+        findings += check_version(version, version_files, sums, repository, workflow, yanked)
     if findings:
         for finding in findings:
             print(f"{GATE}: {finding}", file=sys.stderr)
         first = findings[0]
         raise GateFailure(first.problem, **first.values, findings=[str(f) for f in findings])
     checked = sum(len(v) for v in by_version.values())
+    summary = f"{checked} files of {len(by_version)} versions match their releases and are attested"
+    intended_here = sorted(set(intended) & set(by_version))
+    if intended_here:
+        summary += f"; intended yanks (security/intended-yanks.toml): {', '.join(intended_here)}"
     return GateResult(
         GATE,
         Status.PASSED,
-        f"{checked} files of {len(by_version)} versions match their releases and are attested",
-        details={"versions": sorted(by_version), "files": checked},
+        summary,
+        details={
+            "versions": sorted(by_version),
+            "files": checked,
+            "intended_yanks": {
+                v: f"{intended[v].reason} (decided {intended[v].date.isoformat()})"
+                for v in sorted(intended)
+                if v in by_version
+            },
+        },
     )
 
 
@@ -260,6 +278,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--repository", help="OWNER/REPO (default: pyproject.toml)")
     parser.add_argument("--workflow", help="publishing workflow file (default: pyproject.toml)")
     parser.add_argument("--version", action="append", help="check only this version")
+    parser.add_argument("--intended-yanks", type=Path, help="default: security/intended-yanks.toml")
     return parser.parse_args(argv)
 
 

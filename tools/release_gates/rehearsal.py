@@ -48,7 +48,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from release_gates import report
+from release_gates import index_seed, report
 from release_gates.pipeline import REHEARSAL, Step
 from release_gates.report import one_line
 from release_gates.result import RESULTS_ENV, GateResult, Status
@@ -102,9 +102,14 @@ def local_index_service(workdir: Path) -> Iterator[Mapping[str, str]]:
 
 # The one gate-specific table: the arguments each gate gets in the rehearsal.
 GATE_SPECS: dict[str, GateSpec] = {
-    "version": GateSpec(),
+    # Its index check reads a local index seeded with an earlier release (index_seed).
+    "version": GateSpec(offline_args=("--offline",), service=index_seed.seeded_index_service),
     "licenses": GateSpec(),
-    "audit": GateSpec(offline_args=("--offline",), offline_endpoint_env="PIP_AUDIT_OSV_URL"),
+    "audit": GateSpec(
+        args=("--vex-dir", "{dist}"),
+        offline_args=("--offline",),
+        offline_endpoint_env="PIP_AUDIT_OSV_URL",
+    ),
     "build": GateSpec(args=("--out", "{dist}")),
     "smoke": GateSpec(args=("--dist", "{dist}")),
     "sbom": GateSpec(args=("--dist", "{dist}")),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Union
 
+from release_gates import sbom_render
 from release_gates.pipeline import REHEARSAL, Step
 from release_gates.result import GateResult, Status
 from release_gates.tomlfile import load_toml
@@ -130,7 +131,9 @@ class Loaded:
     release: Release
     dist: Path
     checksums: tuple[tuple[str, str], ...] = ()
-    sbom: Mapping[str, Any] = field(default_factory=dict)
+    # One SBOM per locked closure (file name, document), and the VEX when the audit ran.
+    sboms: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+    vex: Mapping[str, Any] = field(default_factory=dict)
 
 
 def read_release(pyproject: Path) -> Release:
@@ -206,14 +209,26 @@ def load(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> Lo
     sums = dist / "SHA256SUMS"
     checksums = read_checksums(sums) if "build" in passed and sums.exists() else ()
     boms = sorted(dist.glob("*.cdx.json")) if "sbom" in passed else []
-    sbom = json.loads(boms[0].read_text(encoding="utf-8")) if len(boms) == 1 else {}
+    sboms = tuple(
+        sorted(
+            (
+                (p.name, json.loads(p.read_text(encoding="utf-8")))
+                for p in boms
+                if not p.name.endswith(VEX_SUFFIX)
+            ),
+            key=lambda named: _python_key(sbom_render.pythons(named[1])),
+        )
+    )
+    vexes = sorted(dist.glob(f"*{VEX_SUFFIX}")) if "audit" in passed else []
+    vex = json.loads(vexes[0].read_text(encoding="utf-8")) if len(vexes) == 1 else {}
     return Loaded(
         results=tuple(results),
         meta=meta,
         release=read_release(ROOT / "pyproject.toml"),
         dist=dist,
         checksums=checksums,
-        sbom=sbom,
+        sboms=sboms,
+        vex=vex,
     )
 
 
@@ -378,6 +393,35 @@ def _cell(value: Any) -> Cell:
         return text
 
 
+VEX_SUFFIX = ".vex.cdx.json"
+LOCKED_CLOSURE_NOTE = (
+    "Each SBOM describes a locked closure: the runtime dependencies of security/runtime.txt "
+    "that this release was tested, audited and described with on those Pythons. A fresh "
+    "`pip install duckalog` may resolve newer versions within pyproject.toml's ranges; "
+    "`pip install -c duckalog-X.Y.Z-constraints.txt duckalog==X.Y.Z` installs exactly the "
+    "locked closure."
+)
+
+
+def _python_key(pythons: str) -> tuple[int, ...]:
+    """Sort key of ``"3.9"`` or ``"3.11, 3.12"``: the first Python, numerically."""
+    first = pythons.split(",")[0].strip()
+    return tuple(int(part) for part in first.split(".") if part.isdigit())
+
+
+def vex_line(loaded: Loaded) -> str:
+    """One sentence on the VEX: its verdict, or why there is none."""
+    audit = next((r for r in loaded.results if r.gate == "audit"), None)
+    if not loaded.vex:
+        state = audit.status.value.upper() if audit else "NOT RUN"
+        return f"No VEX: the audit is {state}, so no vulnerability status can be stated."
+    properties = {
+        str(p.get("name")): str(p.get("value"))
+        for p in loaded.vex.get("metadata", {}).get("properties", [])
+    }
+    return properties.get("duckalog:vex:status", "VEX present")
+
+
 def sbom_rows(sbom: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
     """name, version, licences, purl of every CycloneDX component, root first."""
     root = sbom.get("metadata", {}).get("component")
@@ -444,12 +488,17 @@ def build_document(loaded: Loaded) -> Document:
         hashes = Paragraph("No hashes: the build gate did not pass in this rehearsal.")
     sections.append(Section("Hashes (SHA256SUMS)", (hashes,)))
 
-    if loaded.sbom:
-        rows = sbom_rows(loaded.sbom)
-        sbom: Block = Table(("component", "version", "licence", "purl"), rows)
+    sbom_blocks: list[Block] = []
+    for name, document in loaded.sboms:
+        pythons = sbom_render.pythons(document)
+        sbom_blocks.append(Paragraph(f"{name}: the locked closure for Python {pythons}"))
+        sbom_blocks.append(Table(("component", "version", "licence", "purl"), sbom_rows(document)))
+    if sbom_blocks:
+        sbom_blocks.insert(0, Paragraph(LOCKED_CLOSURE_NOTE))
     else:
-        sbom = Paragraph("No SBOM: the sbom gate did not pass in this rehearsal.")
-    sections.append(Section("SBOM components", (sbom,)))
+        sbom_blocks.append(Paragraph("No SBOM: the sbom gate did not pass in this rehearsal."))
+    sections.append(Section("SBOM components, per locked closure", tuple(sbom_blocks)))
+    sections.append(Section("Vulnerability status (VEX)", (Paragraph(vex_line(loaded)),)))
 
     sections.append(
         Section(

@@ -1,25 +1,37 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The ``sbom`` gate: a CycloneDX 1.6 SBOM of the runtime closure, bound to the dists.
+"""The ``sbom`` gate: CycloneDX 1.6 SBOMs of every locked closure users install, bound to the dists.
 
     python -m release_gates.sbom [--dist dist] [--python python3.11] [--source .]
 
-1. Install exactly what ``security/runtime.txt`` locks for ``--python`` into a
-   venv made ``--without-pip`` (with the gate's own pip), so no packaging tool
-   can appear in the SBOM. pip's ``--report`` tells which file it installed and
-   the interpreter's marker environment.
+``security/runtime.txt`` is a universal lock: each supported Python installs its
+own *locked closure* (duckdb 1.4 on 3.9, 1.5 on 3.10, 2.0 on 3.11+). The gate
+groups the Pythons of the ``pyproject.toml`` classifiers by closure and writes
+one SBOM per closure, ``dist/<name>-<version>.py<first>[-<last>].cdx.json``,
+each made with a real interpreter of that Python (``python3.N`` on PATH; only
+the closure of ``--python`` when given). For each:
+
+1. Install exactly what the lock gives that interpreter into a venv made
+   ``--without-pip`` (with the gate's own pip), so no packaging tool can appear
+   in the SBOM. pip's ``--report`` tells which file it installed and the
+   interpreter's marker environment.
 2. ``cyclonedx-py environment`` describes that venv: licences, purls and the
    dependency graph, with ``pyproject.toml`` as the root component.
 3. Add what it cannot know: each component's sha256 (the installed file, plus
-   every file of that version the lock allows) and the sha256 of both dists on
-   the root component.
+   every file of that version the lock allows), the sha256 of both dists on the
+   root component, the licences it dropped (read by
+   :mod:`release_gates.licence_reading`, the licences gate's reading: a
+   non-SPDX text becomes ``license.name``, a reviewed override an expression
+   acknowledged as ``concluded``) and which Pythons the closure is for.
 4. Cross-check (the component set is what the lock resolves for that Python;
    every component has a licence and a hash; the wheel's Requires-Dist is met),
-   validate against the CycloneDX 1.6 schema, write
-   ``dist/<name>-<version>.cdx.json`` and its markdown and HTML renderings.
+   validate against the CycloneDX 1.6 schema and write it.
 
-The output is byte-identical across runs: cyclonedx-py's reproducible mode,
-``SOURCE_DATE_EPOCH`` from the last commit, and sorted JSON.
+Beside them go ``<name>-<version>.sbom.md`` / ``.sbom.html`` (every closure) and
+``<name>-<version>-constraints.txt`` (:mod:`release_gates.constraints`), the
+locked closure as a pip constraints file. The output is byte-identical across
+runs: cyclonedx-py's reproducible mode, ``SOURCE_DATE_EPOCH`` from the last
+commit, and sorted JSON.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +50,16 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from release_gates import sbom_render
+from release_gates import constraints, licence_reading, sbom_render
+from release_gates.checksums import sha256_file
 from release_gates.dist_files import Dists, find_dists, project_name_version, wheel_metadata
-from release_gates.lockfile import Pin, read_lock, resolve
+from release_gates.licence_overrides import Override, load_overrides
+from release_gates.lockfile import Pin, group_by_closure, read_lock, resolve, supported_pythons
 from release_gates.problems import GateFailure, Problem
+from release_gates.pythons import find_pythons
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.venvs import create_venv, pip_install_locked, run
+from release_gates.tomlfile import load_toml
+from release_gates.venvs import Venv, clean_env, create_venv, pip_install_locked, run
 
 GATE = "sbom"
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,9 +111,11 @@ HASH_NOT_LOCKED = Problem(
 )
 MISSING_LICENCE = Problem(
     "sbom.missing-licence",
-    "components without a licence in the SBOM: {components}",
-    "The package declares no licence that cyclonedx-py can read (License-Expression, "
-    "License or a classifier); replace the dependency or get it fixed upstream.",
+    "components that declare no licence at all (no License-Expression, License field or "
+    "License classifier, and no reviewed override): {components}",
+    "Read the package's licence; if it is acceptable, add a reviewed [[override]] to "
+    "security/license-overrides.toml (the licences gate reads it too), else replace the "
+    "dependency.",
 )
 MISSING_HASH = Problem(
     "sbom.missing-hash",
@@ -131,12 +150,27 @@ class Installed:
 
 
 @dataclass(frozen=True)
-class SbomFiles:
-    """Where the gate wrote the SBOM and its renderings."""
+class Closure:
+    """One locked closure: the Pythons that install it and the interpreter that describes it."""
 
-    json: Path
+    pythons: tuple[str, ...]
+    interpreter: str
+
+    @property
+    def label(self) -> str:
+        """``py3.9`` or ``py3.11-3.13``: the Pythons this closure's SBOM covers."""
+        first, last = self.pythons[0], self.pythons[-1]
+        return f"py{first}" if first == last else f"py{first}-{last}"
+
+
+@dataclass(frozen=True)
+class SbomFiles:
+    """Where the gate wrote the SBOMs, their renderings and the constraints file."""
+
+    json: tuple[Path, ...]
     markdown: Path
     html: Path
+    constraints: Path
 
 
 def source_date_epoch(source: Path) -> str:
@@ -250,6 +284,54 @@ def combine(
     return bom
 
 
+def fill_licences(bom: dict[str, Any], venv: Venv, overrides: Sequence[Override]) -> None:
+    """Give each component the licences the shared reading finds (cyclonedx-py drops some)."""
+    components = list(bom.get("components", []))
+    names = [str(c.get("name", "")) for c in components]
+    code, output = licence_reading.probe(venv.python, names, clean_env())
+    if code != 0:
+        raise GateFailure(CYCLONEDX_FAILED, output=f"reading licence metadata: {output[-500:]}")
+    _, found = licence_reading.parse_probe(output)
+    for component in components:
+        info = found.get(str(component.get("name", ""))) or {}
+        reading = licence_reading.read(str(component.get("name")), info, overrides)
+        licences = licence_reading.cyclonedx_licences(reading, component.get("licenses", []))
+        if licences:
+            component["licenses"] = licences
+        if reading.override is not None:
+            properties = component.setdefault("properties", [])
+            properties.append(
+                {"name": "duckalog:licence:override", "value": reading.override.describe()}
+            )
+            properties.append({"name": "duckalog:licence:declared", "value": reading.declared()})
+
+
+def describe_closure(
+    bom: dict[str, Any], closure: Closure, project: str, version: str, constraints_file: Path
+) -> None:
+    """Say in the SBOM what it describes: the locked closure, for which Pythons, and how to
+    install exactly it."""
+    properties = bom["metadata"].setdefault("properties", [])
+    properties += [
+        {
+            "name": "duckalog:sbom:describes",
+            "value": "the locked closure (security/runtime.txt) for Python "
+            + ", ".join(closure.pythons)
+            + "; a fresh install without the constraints file may resolve newer versions "
+            "within the ranges of pyproject.toml",
+        },
+        {"name": "duckalog:sbom:pythons", "value": " ".join(closure.pythons)},
+        {
+            "name": "duckalog:sbom:install-locked-closure",
+            "value": f"pip install -c {constraints_file.name} {project}=={version}",
+        },
+        {
+            "name": "duckalog:sbom:constraints-sha256",
+            "value": f"{sha256_file(constraints_file)}  {constraints_file.name}",
+        },
+    ]
+
+
 def dist_hashes(bom: Mapping[str, Any]) -> dict[str, str]:
     """``{file name: sha256}`` recorded on the root component's distribution references."""
     found: dict[str, str] = {}
@@ -343,14 +425,35 @@ def validate(text: str) -> None:
         raise GateFailure(SCHEMA_INVALID, spec=SPEC_VERSION, error=str(error).splitlines()[0])
 
 
-def build_sbom(source: Path, dist: Path, python: str) -> tuple[dict[str, Any], SbomFiles]:
-    """Make, check and write the SBOM of the release in ``dist`` for interpreter ``python``."""
+def closures(source: Path, pins: Sequence[Pin], python: str | None) -> list[Closure]:
+    """The closures to describe: every supported Python's (grouped), or only ``python``'s."""
+    if python is not None:
+        done = run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        if not done.ok:
+            raise GateFailure(VENV_FAILED, python=python, output=done.tail())
+        return [Closure((done.output.strip(),), python)]
+    project = load_toml(source / "pyproject.toml").get("project", {})
+    groups = group_by_closure(pins, supported_pythons(project.get("classifiers", [])))
+    # A real interpreter per closure: the marker environment is the one users have.
+    interpreters = find_pythons([group[0] for group in groups.values()])
+    return [
+        Closure(tuple(group), interpreter.executable)
+        for group, interpreter in zip(groups.values(), interpreters)
+    ]
+
+
+def build_one(
+    source: Path,
+    dists: Dists,
+    closure: Closure,
+    epoch: str,
+    overrides: Sequence[Override],
+    constraints_file: Path,
+) -> dict[str, Any]:
+    """Make and check the SBOM of one closure (not written yet)."""
     pyproject = source / "pyproject.toml"
     lock = source / "security" / "runtime.txt"
-    name, version = project_name_version(pyproject)
-    dists = find_dists(dist, name, version)
-    dist_sha256 = dists.sha256()
-    epoch = source_date_epoch(source)
+    python = closure.interpreter
     with tempfile.TemporaryDirectory(prefix="duckalog-sbom-") as scratch:
         work = Path(scratch)
         venv, made = create_venv(python, work / "venv")
@@ -364,46 +467,97 @@ def build_sbom(source: Path, dist: Path, python: str) -> tuple[dict[str, Any], S
         locked = resolve(read_lock(lock), installed.environment, lock)
         check_installed_hashes(installed, locked, lock)
         bom = describe_venv(venv.python, pyproject, epoch, work / "environment.cdx.json")
-    bom = combine(bom, locked, installed, dists, dist_sha256)
+        fill_licences(bom, venv, overrides)
+    bom = combine(bom, locked, installed, dists, dists.sha256())
+    describe_closure(bom, closure, dists.name, dists.version, constraints_file)
     python_version = installed.environment.get("python_full_version", python)
     check_components(bom, locked, python_version, lock)
     check_requires_dist(dists, bom, installed.environment)
-    if dist_hashes(bom) != dist_sha256:
-        raise GateFailure(ROOT_HASH_MISMATCH, recorded=dist_hashes(bom), actual=dist_sha256)
-    text = serialize(bom)
-    validate(text)
+    if dist_hashes(bom) != dists.sha256():
+        raise GateFailure(ROOT_HASH_MISMATCH, recorded=dist_hashes(bom), actual=dists.sha256())
+    validate(serialize(bom))
+    return bom
+
+
+def build_sbom(
+    source: Path, dist: Path, python: str | None
+) -> tuple[list[tuple[Closure, dict[str, Any]]], SbomFiles]:
+    """Make, check and write the SBOM of every closure of the release in ``dist``."""
+    pyproject = source / "pyproject.toml"
+    lock = source / "security" / "runtime.txt"
+    name, version = project_name_version(pyproject)
+    dists = find_dists(dist, name, version)
+    epoch = source_date_epoch(source)
+    pins = read_lock(lock)
+    overrides = load_overrides(source / "security" / "license-overrides.toml")
     stem = f"{dists.wheel.name.split('-')[0]}-{version}"
+    constraints_file = constraints.write(dist, stem, pins, name, "security/runtime.txt")
+    wanted = closures(source, pins, python)
+    # Each closure is mostly pip and interpreter start-up: describe them side by side.
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        futures = [
+            pool.submit(build_one, source, dists, closure, epoch, overrides, constraints_file)
+            for closure in wanted
+        ]
+        boms = [(closure, future.result()) for closure, future in zip(wanted, futures)]
+    for stale in dist.glob(f"{stem}.py*.cdx.json"):
+        stale.unlink()
+    written = []
+    for closure, bom in boms:
+        path = dist / f"{stem}.{closure.label}.cdx.json"
+        path.write_text(serialize(bom), encoding="utf-8", newline="\n")
+        written.append(path)
     files = SbomFiles(
-        json=dist / f"{stem}.cdx.json",
+        json=tuple(written),
         markdown=dist / f"{stem}.sbom.md",
         html=dist / f"{stem}.sbom.html",
+        constraints=constraints_file,
     )
-    files.json.write_text(text, encoding="utf-8", newline="\n")
-    files.markdown.write_text(sbom_render.markdown(bom), encoding="utf-8", newline="\n")
-    files.html.write_text(sbom_render.html(bom), encoding="utf-8", newline="\n")
-    return bom, files
+    only_boms = [bom for _, bom in boms]
+    files.markdown.write_text(sbom_render.markdown_all(only_boms), encoding="utf-8", newline="\n")
+    files.html.write_text(sbom_render.html_all(only_boms), encoding="utf-8", newline="\n")
+    return boms, files
 
 
-def gate(source: Path, dist: Path, python: str) -> GateResult:
-    """The gate's work: the SBOM and a summary for the report."""
-    bom, files = build_sbom(source, dist, python)
-    rows = sbom_render.component_rows(bom)
-    print(sbom_render.markdown_table(rows))
-    root = bom["metadata"]["component"]
+def gate(source: Path, dist: Path, python: str | None) -> GateResult:
+    """The gate's work: the SBOMs and a summary for the report."""
+    boms, files = build_sbom(source, dist, python)
+    described: list[dict[str, Any]] = []
+    for (closure, bom), path in zip(boms, files.json):
+        rows = sbom_render.component_rows(bom)
+        print(f"Python {', '.join(closure.pythons)} ({path.name}):")
+        print(sbom_render.markdown_table(rows))
+        described.append(
+            {
+                "pythons": list(closure.pythons),
+                "sbom": str(path),
+                "sha256": sha256_file(path),
+                "size": path.stat().st_size,
+                "components": [row._asdict() for row in rows],
+            }
+        )
+    root = boms[0][1]["metadata"]["component"]
+    closures_text = "; ".join(
+        f"Python {'/'.join(d['pythons'])}: "
+        + ", ".join(f"{c['name']} {c['version']}" for c in d["components"])
+        for d in described
+    )
     summary = (
-        f"{files.json.name}: CycloneDX {SPEC_VERSION}, {len(rows)} runtime components "
-        f"with licence and sha256, bound to both dists"
+        f"CycloneDX {SPEC_VERSION} SBOMs of {len(described)} locked closure(s), each with "
+        f"licence and sha256 per component and bound to both dists ({closures_text})"
     )
+    if python is not None:
+        summary += "; only this interpreter's closure (other Pythons' NOT described)"
     return GateResult(
         gate=GATE,
         status=Status.PASSED,
         summary=summary,
         details={
-            "sbom": str(files.json),
+            "sboms": described,
             "renderings": [str(files.markdown), str(files.html)],
+            "constraints": str(files.constraints),
             "root": f"{root['name']} {root['version']}",
-            "dist_sha256": dist_hashes(bom),
-            "components": [row._asdict() for row in rows],
+            "dist_sha256": dist_hashes(boms[0][1]),
         },
     )
 
@@ -414,8 +568,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="directory of the dists")
     parser.add_argument(
         "--python",
-        default=sys.executable,
-        help="interpreter whose locked runtime closure the SBOM describes (default: this one)",
+        help="describe only this interpreter's locked closure (default: every supported "
+        "Python's, each with its own python3.N)",
     )
     parser.add_argument(
         "--source", type=Path, default=ROOT, help="source tree (pyproject.toml, security/)"

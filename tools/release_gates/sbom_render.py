@@ -68,16 +68,26 @@ def _dist_rows(bom: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _title(bom: Mapping[str, Any]) -> str:
+def _props(bom: Mapping[str, Any]) -> dict[str, str]:
     metadata = bom.get("metadata", {})
-    root = metadata.get("component", {})
-    props = {p.get("name"): p.get("value") for p in metadata.get("properties", [])}
-    python = props.get("duckalog:sbom:python_version", "?")
+    return {str(p.get("name")): str(p.get("value")) for p in metadata.get("properties", [])}
+
+
+def pythons(bom: Mapping[str, Any]) -> str:
+    """The Pythons whose locked closure ``bom`` describes (``3.11, 3.12, 3.13``)."""
+    props = _props(bom)
+    found = props.get("duckalog:sbom:pythons", props.get("duckalog:sbom:python_version", "?"))
+    return ", ".join(found.split())
+
+
+def _title(bom: Mapping[str, Any]) -> str:
+    root = bom.get("metadata", {}).get("component", {})
+    props = _props(bom)
     platform = f"{props.get('duckalog:sbom:sys_platform', '?')}"
     platform += f" {props.get('duckalog:sbom:platform_machine', '')}".rstrip()
     return (
-        f"SBOM of {root.get('name', '?')} {root.get('version', '?')}: runtime dependencies "
-        f"on Python {python} ({platform})"
+        f"SBOM of {root.get('name', '?')} {root.get('version', '?')}: the locked closure "
+        f"for Python {pythons(bom)} (described on {platform})"
     )
 
 
@@ -147,4 +157,59 @@ def html(bom: Mapping[str, Any]) -> str:
         "<h2>Distributions</h2>\n"
         f"{_html_table(('file', 'sha256'), _dist_rows(bom))}\n"
         "</body></html>\n"
+    )
+
+
+def _locked_note(boms: Sequence[Mapping[str, Any]]) -> str:
+    install = _props(boms[0]).get("duckalog:sbom:install-locked-closure", "") if boms else ""
+    how = f" Install exactly it with `{install}`." if install else ""
+    return (
+        "Each SBOM describes a *locked closure*: the runtime dependencies of "
+        "security/runtime.txt that the release was tested, audited and described with on those "
+        "Pythons. A fresh install without the constraints file may resolve newer versions "
+        f"within the ranges of pyproject.toml.{how}\n"
+    )
+
+
+def markdown_all(boms: Sequence[Mapping[str, Any]]) -> str:
+    """Every closure's SBOM summary in one markdown page."""
+    root = boms[0].get("metadata", {}).get("component", {}) if boms else {}
+    parts = [
+        f"# SBOMs of {root.get('name', '?')} {root.get('version', '?')}: one per locked closure\n",
+        _locked_note(boms),
+        _markdown(
+            ("Pythons", "components"),
+            [
+                (pythons(bom), ", ".join(f"{r.name} {r.version}" for r in component_rows(bom)))
+                for bom in boms
+            ],
+        ),
+    ]
+    parts += ["#" + markdown(bom) for bom in boms]
+    return "\n".join(parts)
+
+
+def html_all(boms: Sequence[Mapping[str, Any]]) -> str:
+    """Every closure's SBOM summary as one self-contained HTML page."""
+    root = boms[0].get("metadata", {}).get("component", {}) if boms else {}
+    title = html_lib.escape(
+        f"SBOMs of {root.get('name', '?')} {root.get('version', '?')}: one per locked closure"
+    )
+    body = []
+    for bom in boms:
+        spec = html_lib.escape(str(bom.get("specVersion", "?")))
+        stamp = html_lib.escape(str(bom.get("metadata", {}).get("timestamp", "?")))
+        body.append(
+            f"<h2>{html_lib.escape(_title(bom))}</h2>\n"
+            f"<p>CycloneDX {spec}, dated {stamp}.</p>\n"
+            f"<h3>Components</h3>\n{_html_table(HEADERS, component_rows(bom))}\n"
+            f"<h3>Distributions</h3>\n{_html_table(('file', 'sha256'), _dist_rows(bom))}\n"
+        )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{_STYLE}</style></head><body>\n"
+        f"<h1>{title}</h1>\n<p>{html_lib.escape(_locked_note(boms))}</p>\n"
+        + "".join(body)
+        + "</body></html>\n"
     )

@@ -65,6 +65,15 @@ def _allowed(node: Any, policy: SpdxPolicy) -> bool:
     raise TypeError(f"unexpected node {node!r}")
 
 
+def parse_error(expression: str) -> str | None:
+    """Why ``expression`` is not a valid SPDX expression, or None when it is one."""
+    try:
+        parsed = _LICENSING.parse(expression, validate=True, strict=True)
+    except license_expression.ExpressionError as error:
+        return str(error)
+    return None if parsed is not None else "empty licence expression"
+
+
 def judge(expression: str, policy: SpdxPolicy) -> Judgement:
     """Evaluate ``expression``; unparsable or non-SPDX keys give :attr:`Verdict.UNKNOWN`."""
     try:

@@ -132,13 +132,17 @@ def find_bundle(file: Path) -> Path:
     raise GateFailure(BUNDLE_MISSING, file=file, candidates=", ".join(c.name for c in candidates))
 
 
-def verify_signature(file: Path, identity: str, issuer: str) -> Path:
-    """Run ``sigstore verify identity --offline`` on ``file``; return the bundle used."""
+def verify_signature(file: Path, identity: str, issuer: str, staging: bool = False) -> Path:
+    """Run ``sigstore verify identity --offline`` on ``file``; return the bundle used.
+
+    ``staging`` checks against Sigstore's staging trust root (dry runs sign there).
+    """
     if not file.is_file():
         raise GateFailure(FILE_MISSING, file=file)
     bundle = find_bundle(file)
     command = [
-        sys.executable, "-m", "sigstore", "verify", "identity", "--offline",
+        sys.executable, "-m", "sigstore", *(["--staging"] if staging else []),
+        "verify", "identity", "--offline",
         "--bundle", str(bundle), "--cert-identity", identity, "--cert-oidc-issuer", issuer,
         str(file),
     ]  # fmt: skip
@@ -196,6 +200,7 @@ class Request:
     identity: str | None
     issuer: str
     checksums_dir: Path | None
+    staging: bool = False  # bundles of a dry run (Sigstore's staging instance)
 
 
 def verify(request: Request) -> GateResult:
@@ -221,7 +226,7 @@ def verify(request: Request) -> GateResult:
     failures: list[GateFailure] = []
     for file in request.files:  # check every file, so one run names every bad one
         try:
-            bundle = verify_signature(file, request.identity, request.issuer)
+            bundle = verify_signature(file, request.identity, request.issuer, request.staging)
         except GateFailure as failure:
             print(f"verify: {file}: FAILED [{failure.problem.code}]", file=sys.stderr)
             failures.append(failure)
@@ -259,6 +264,11 @@ def parse_args(argv: Sequence[str]) -> Request:
     who.add_argument("--identity", help="expected certificate identity (SAN)")
     who.add_argument("--release-identity", metavar="TAG", help="Duckalog's identity for TAG")
     parser.add_argument("--issuer", help=f"expected OIDC issuer (default {DEFAULT_ISSUER})")
+    parser.add_argument(
+        "--staging",
+        action="store_true",
+        help="bundles made by a dry run, against Sigstore's staging instance",
+    )
     parser.add_argument("--checksums-only", type=Path, metavar="DIR",
                         help="only check DIR/SHA256SUMS (no signatures exist locally)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -269,7 +279,9 @@ def parse_args(argv: Sequence[str]) -> Request:
     if args.release_identity:
         identity = release_identity(args.release_identity)
         issuer = issuer or release_issuer()
-    return Request(tuple(args.files), identity, issuer or DEFAULT_ISSUER, args.checksums_only)
+    return Request(
+        tuple(args.files), identity, issuer or DEFAULT_ISSUER, args.checksums_only, args.staging
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

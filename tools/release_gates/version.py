@@ -7,8 +7,13 @@ The version comes from a tag (``--tag vX.Y.Z``), a workflow dispatch
 must be a valid, normalized PEP 440 version, equal to ``[project].version``, with
 a ``## [X.Y.Z]`` section in ``CHANGELOG.md``. A final release goes to PyPI, a
 pre- or dev-release to TestPyPI; a pre-release never goes to PyPI, and a dispatch
-to PyPI must repeat the version in ``--confirm``. ``--dist DIR`` also compares the
-version in the built wheel's METADATA and the sdist's PKG-INFO.
+to PyPI must repeat the version in ``--confirm``. A local version (``1.0+abc``) is
+refused for every channel: both indexes refuse it at upload. ``--dist DIR`` also
+compares the version in the built wheel's METADATA and the sdist's PKG-INFO.
+
+Before anything is built, the target index is read (:mod:`release_gates.version_index`):
+a version already there fails, naming its files. ``--offline`` without an index
+URL leaves that check NOT RUN, and the gate's result is then NOT RUN too.
 
 The decision is written to ``$GITHUB_OUTPUT`` (``version=``, ``channel=``, ...)
 when that variable is set, so the workflow's later jobs read it from here.
@@ -30,6 +35,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from release_gates import version_index
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 from release_gates.tomlfile import load_toml
@@ -51,7 +57,7 @@ INVALID = Problem(
 )
 NOT_NORMALIZED = Problem(
     "version.not-normalized",
-    "{version!r} is not in normalized PEP 440 form (normalized: {normalized!r})",
+    "{version!r} (from {source}) is not in normalized PEP 440 form (normalized: {normalized!r})",
     "Write the normalized form in pyproject.toml, CHANGELOG.md and the tag, so the "
     "file names on the index match the tag.",
 )
@@ -62,8 +68,8 @@ PYPROJECT_MISSING = Problem(
 )
 PYPROJECT_MISMATCH = Problem(
     "version.pyproject-mismatch",
-    "release version {version} (from {source}) differs from pyproject.toml [project].version "
-    "{pyproject}",
+    "release version {version!r} (from {source}) differs from pyproject.toml [project].version "
+    "{pyproject!r}",
     "Bump [project].version in pyproject.toml and commit before tagging, or tag the version "
     "that pyproject.toml holds.",
 )
@@ -73,6 +79,13 @@ CHANGELOG_MISSING = Problem(
     # Fix texts are shown as written (never formatted): the message above names the version.
     "Add a section for exactly this version to CHANGELOG.md, headed like '## [1.2.0rc1] - "
     "2026-12-01'. A pre-release needs its own section, apart from the final release's.",
+)
+LOCAL_VERSION = Problem(
+    "version.local-version",
+    "{version!r} (from {source}) carries the local version label {local!r}; PyPI and TestPyPI "
+    "refuse local versions at upload",
+    "Release a public version: drop the `+...` part (a VCS-derived version adds it for "
+    "commits after a tag), e.g. tag the commit and set [project].version to the tag's version.",
 )
 PRERELEASE_TO_PYPI = Problem(
     "version.prerelease-to-pypi",
@@ -135,14 +148,17 @@ def version_from_tag(tag: str) -> str:
     return tag[1:]
 
 
-def check_normalized(version: str) -> Version:
-    """Parse ``version``; it must be valid PEP 440 and already normalized."""
+def check_normalized(version: str, source: str = "the release version") -> Version:
+    """Parse ``version``; it must be valid PEP 440, normalized and public (no ``+local``)."""
     try:
         parsed = Version(version)
     except InvalidVersion:
         raise GateFailure(INVALID, version=version) from None
     if str(parsed) != version:
-        raise GateFailure(NOT_NORMALIZED, version=version, normalized=str(parsed))
+        raise GateFailure(NOT_NORMALIZED, version=version, source=source, normalized=str(parsed))
+    if parsed.local is not None:
+        # Every channel: PyPI and TestPyPI both refuse them, and only at upload.
+        raise GateFailure(LOCAL_VERSION, version=version, source=source, local=f"+{parsed.local}")
     return parsed
 
 
@@ -194,8 +210,10 @@ def decide(
         source, candidate = "dispatch --version", version
     else:
         source, candidate = "pyproject.toml", pyproject_version
-    parsed = check_normalized(candidate)
+    parsed = check_normalized(candidate, source)
     if candidate != pyproject_version:
+        # Name pyproject's own fault (e.g. " 1.0.0") before calling it a mismatch.
+        check_normalized(pyproject_version, "pyproject.toml [project].version")
         raise GateFailure(
             PYPROJECT_MISMATCH, version=candidate, source=source, pyproject=pyproject_version
         )
@@ -284,6 +302,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dry-run", action="store_true", help="nothing will be published")
     parser.add_argument("--dist", type=Path, help="also check the version inside these dists")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project checkout")
+    parser.add_argument(
+        "--index-url",
+        help="simple API checked for the version before anything is built (default: "
+        f"${version_index.INDEX_URL_ENV}, else the channel's real index)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="no network: without --index-url the index check is NOT RUN (never passed)",
+    )
     return parser.parse_args(argv)
 
 
@@ -299,13 +327,22 @@ def run(args: argparse.Namespace) -> GateResult:
         dry_run=args.dry_run,
     )
     details: dict[str, Any] = {**decision.outputs(), "source": decision.source}
+    name = str(pyproject_project(root).get("name", ""))
     if args.dist is not None:
-        name = str(pyproject_project(root).get("name", ""))
         details["dists_checked"] = check_dist_metadata(args.dist, name, decision.version)
+    index = version_index.index_for(
+        decision.channel, args.index_url, dict(os.environ), offline=args.offline
+    )
+    checked = version_index.check_version_free(name, decision.version, index)
+    details.update(checked.details())
     write_github_output(decision)
     summary = f"{decision.version} from {decision.source} -> {decision.channel}"
     if args.dist is not None:
         summary += f"; dists agree ({', '.join(details['dists_checked'])})"
+    if not checked.ran:
+        summary += f"; index check NOT RUN ({checked.why}), so not releasable"
+        return GateResult(gate=GATE, status=Status.NOT_RUN, summary=summary, details=details)
+    summary += f"; not yet on {checked.index}"
     return GateResult(gate=GATE, status=Status.PASSED, summary=summary, details=details)
 
 

@@ -68,13 +68,18 @@ PUBLISH_IF: Mapping[str, str] = {
     ),
 }
 
-# A step may tolerate its own failure only where a retry step follows it.
+# A step may tolerate its own failure only where a triage step judges it and a retry
+# runs for a transient failure only (see check_upload_retry).
 CONTINUE_ON_ERROR_ALLOWED = frozenset({("publish.yml", "publish-pypi", "upload")})
+TRIAGE_SESSION = "upload_triage"
+
+# The independent rebuild: its job, the runner family it must use, what must need it.
+REBUILD_JOB = "rebuild-macos"
+REBUILD_NEEDED_BY = ("sign", "attest")
 
 # Programs a `run:` may call besides `scripts/nox`, with the first arguments allowed.
 ALLOWED_TOOLS: Mapping[str, tuple[str, ...]] = {
     "gh": ("release", "create"),
-    "sleep": (),
     "sha256sum": ("--check",),
 }
 
@@ -321,22 +326,56 @@ def check_steps(workflow: Workflow) -> list[Violation]:
             found.append(Violation("trusted-publishing", where, "no token: trusted publishing"))
         if "continue-on-error" in step:
             key = (workflow.name, job_id, str(step.get("id")))
-            if key not in CONTINUE_ON_ERROR_ALLOWED or not _retried(workflow, job_id, index):
+            if key not in CONTINUE_ON_ERROR_ALLOWED:
                 found.append(Violation("continue-on-error", where, "a step may not ignore failure"))
+            else:
+                found += check_upload_retry(workflow, job_id, index)
         if "run" in step:
             found += check_run(str(step["run"]), where)
     return found
 
 
-def _retried(workflow: Workflow, job_id: str, index: int) -> bool:
-    """Whether a later step repeats step ``index`` when it failed."""
-    steps = workflow.jobs[job_id].get("steps") or []
-    first = steps[index]
-    condition = f"steps.{first.get('id')}.outcome == 'failure'"
-    return any(
-        s.get("uses") == first.get("uses") and str(s.get("if", "")).strip() == condition
-        for s in steps[index + 1 :]
-    )
+def _condition(step: Mapping[str, Any]) -> str:
+    """A step's ``if:`` without ``${{ }}`` and with whitespace normalized."""
+    text = str(step.get("if", "")).strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    return " ".join(text.split())
+
+
+def check_upload_retry(workflow: Workflow, job_id: str, index: int) -> list[Violation]:
+    """The tolerated upload attempt is judged by ``nox -s upload_triage`` and retried only
+    when the triage found the failure transient (``retry == 'true'``), never blindly."""
+    steps = [s for s in workflow.jobs[job_id].get("steps") or [] if isinstance(s, dict)]
+    attempt = steps[index]
+    where = _where(workflow, job_id, attempt)
+    failed = f"steps.{attempt.get('id')}.outcome == 'failure'"
+    on_failure = [s for s in steps[index + 1 :] if _condition(s) == failed]
+    triage = [
+        s for s in on_failure if nox_sessions_called(str(s.get("run", ""))) == [TRIAGE_SESSION]
+    ]
+    if len(triage) != 1 or len(on_failure) != 1 or not triage[0].get("id"):
+        return [
+            Violation(
+                "upload-retry",
+                where,
+                f"after a failed attempt only one step may run: `nox -s {TRIAGE_SESSION}` "
+                "with an id (no blind wait or retry)",
+            )
+        ]
+    transient = f"steps.{triage[0]['id']}.outputs.retry == 'true'"
+    retries = [
+        s for s in steps[index + 1 :] if s.get("uses") == attempt.get("uses") and s is not attempt
+    ]
+    if not retries or any(_condition(s) != transient for s in retries):
+        return [
+            Violation(
+                "upload-retry",
+                where,
+                f"the retry must run only if {transient} (a transient failure)",
+            )
+        ]
+    return []
 
 
 def check_run(script: str, where: str) -> list[Violation]:
@@ -522,6 +561,111 @@ def check_release_graph(workflow: Workflow) -> list[Violation]:
     return found
 
 
+def check_independent_rebuild(workflow: Workflow) -> list[Violation]:
+    """An independent rebuild on macOS reproduces the build before sign and attest run."""
+    jobs = workflow.jobs
+    where = _where(workflow, REBUILD_JOB)
+    job = jobs.get(REBUILD_JOB)
+    if job is None:
+        return [Violation("independent-rebuild", where, "missing")]
+    found: list[Violation] = []
+    if not str(job.get("runs-on", "")).startswith("macos-"):
+        found.append(Violation("independent-rebuild", where, "must run on a macos-* runner"))
+    if "build" not in _needs(job):
+        found.append(Violation("independent-rebuild", where, "must need build (its SHA256SUMS)"))
+    calls = sessions_by_job(workflow).get(REBUILD_JOB, [])
+    runs = [str(s.get("run", "")) for s in job.get("steps") or [] if isinstance(s, dict)]
+    if "rebuild" not in calls or not any("--sums" in r for r in runs):
+        found.append(
+            Violation("independent-rebuild", where, "must run `nox -s rebuild -- --sums ...`")
+        )
+    for needing in REBUILD_NEEDED_BY:
+        if REBUILD_JOB not in _needs(jobs.get(needing, {})):
+            found.append(
+                Violation(
+                    "independent-rebuild", _where(workflow, needing), f"must need {REBUILD_JOB}"
+                )
+            )
+    return found
+
+
+def check_dry_run_records(workflow: Workflow) -> list[Violation]:
+    """Dry runs sign against Sigstore staging and skip attestation; real runs do not."""
+    found: list[Violation] = []
+    sign = workflow.jobs.get("sign", {})
+    seen: set[tuple[str, bool]] = set()
+    for step in sign.get("steps") or []:
+        run = str(step.get("run", ""))
+        sessions = nox_sessions_called(run)
+        if sessions not in (["sign"], ["verify"]) or "--checksums-only" in run:
+            continue
+        staging = "--staging" in shlex.split(run)
+        seen.add((sessions[0], staging))
+        wanted = "inputs.dry_run" if staging else "!inputs.dry_run"
+        if _condition(step) != wanted:
+            found.append(
+                Violation(
+                    "dry-run-staging",
+                    _where(workflow, "sign", step),
+                    f"{'a staging' if staging else 'a production'} {sessions[0]} step needs "
+                    f"`if: ${{{{ {wanted} }}}}`",
+                )
+            )
+    for session in ("sign", "verify"):
+        for staging in (False, True):
+            if (session, staging) not in seen:
+                kind = "a staging (dry run)" if staging else "a production"
+                found.append(
+                    Violation(
+                        "dry-run-staging",
+                        _where(workflow, "sign"),
+                        f"needs {kind} `nox -s {session}` step",
+                    )
+                )
+    if "staging" not in str(sign.get("name", "")):
+        found.append(
+            Violation("dry-run-staging", _where(workflow, "sign"), "its name must say staging")
+        )
+    attest = workflow.jobs.get("attest", {})
+    if _condition(attest) != "!inputs.dry_run" or "dry run" not in str(attest.get("name", "")):
+        found.append(
+            Violation(
+                "dry-run-staging",
+                _where(workflow, "attest"),
+                "must be skipped on dry runs (`if: ${{ !inputs.dry_run }}`) and say so in its name",
+            )
+        )
+    return found
+
+
+def expected_sbom_labels(root: Path = ROOT) -> list[str]:
+    """The SBOM file labels (``py3.9``, ``py3.11-3.14``) the sbom gate writes for the lock."""
+    from release_gates.lockfile import group_by_closure, read_lock, supported_pythons
+
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    classifiers = re.findall(r'"(Programming Language :: Python :: 3\.\d+)"', text)
+    groups = group_by_closure(
+        read_lock(root / "security" / "runtime.txt"), supported_pythons(classifiers)
+    )
+    return [f"py{g[0]}" if len(g) == 1 else f"py{g[0]}-{g[-1]}" for g in groups.values()]
+
+
+def check_sbom_attestations(workflow: Workflow, labels: Iterable[str]) -> list[Violation]:
+    """The attest job attests every locked closure's SBOM and the VEX."""
+    steps = [s for s in workflow.jobs.get("attest", {}).get("steps") or [] if isinstance(s, dict)]
+    paths = [str((s.get("with") or {}).get("sbom-path", "")) for s in steps]
+    predicates = [str((s.get("with") or {}).get("predicate-path", "")) for s in steps]
+    where = _where(workflow, "attest")
+    found = [
+        Violation("sbom-attestations", where, f"no SBOM attestation for the {label} closure")
+        for label in labels
+        if not any(path.endswith(f".{label}.cdx.json") for path in paths)
+    ]
+    if not any(path.endswith(".vex.cdx.json") for path in predicates):
+        found.append(Violation("sbom-attestations", where, "no attestation of the VEX"))
+    return found
+
+
 def check_publish_jobs(workflow: Workflow) -> list[Violation]:
     """Publish jobs: their environment, every gate needed, reachable only as intended."""
     found: list[Violation] = []
@@ -585,4 +729,7 @@ def check_workflow(
         found += check_publish_concurrency(workflow)
         found += check_release_graph(workflow)
         found += check_publish_jobs(workflow)
+        found += check_independent_rebuild(workflow)
+        found += check_dry_run_records(workflow)
+        found += check_sbom_attestations(workflow, expected_sbom_labels())
     return found
