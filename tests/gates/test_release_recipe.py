@@ -56,6 +56,7 @@ from pathlib import Path
 import pytest
 
 from release_gates.local_index import LocalIndex, local_index
+from release_gates.version_index import INDEX_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "release-process.md"
@@ -185,11 +186,11 @@ class Project:
         done = run(argv, self.path, env, f"`nox -s {gate} -- {shlex.join(args)}`")
         return done.stdout + done.stderr
 
-    def shell(self, line: str) -> str:
+    def shell(self, line: str, gate_env: Mapping[str, str] | None = None) -> str:
         """One documented line: a `scripts/nox -s GATE -- ARGS` or a plain shell command."""
         nox = re.fullmatch(r"scripts/nox -s (?P<gate>[\w-]+) -- (?P<args>.*)", line)
         if nox:
-            return self.gate(nox["gate"], *shlex.split(nox["args"]))
+            return self.gate(nox["gate"], *shlex.split(nox["args"]), extra_env=gate_env)
         done = run(["bash", "-euo", "pipefail", "-c", line], self.path, self.env, f"`{line}`")
         return done.stdout + done.stderr
 
@@ -302,7 +303,11 @@ def workflow(origin: Path, tag: str, work: Path, index: LocalIndex, env: dict[st
     run(clone, work, env, "git clone")
     project = Project(checkout, env, work / f"results-{tag}")
     outputs = work / f"github-output-{tag}"
-    project.gate("version", "--tag", tag, extra_env={"GITHUB_OUTPUT": str(outputs)})
+    # The version gate reads the channel's index for the version: here, the stand-in.
+    project.gate(
+        "version", "--tag", tag,
+        extra_env={"GITHUB_OUTPUT": str(outputs), INDEX_URL_ENV: index.simple_url},
+    )  # fmt: skip
     decided = dict(line.split("=", 1) for line in outputs.read_text(encoding="utf-8").splitlines())
     dist = work / f"dist-{tag}"
     project.gate("build", "--out", str(dist))
@@ -334,13 +339,14 @@ def test_cutting_a_pre_release_then_the_final_release(
     maintainer.git("remote", "add", "origin", str(origin))
     maintainer.git("push", "--quiet", "-u", "origin", "main")
 
-    def prepare_and_tag(section: str, tag_section: str, branch: str) -> str:
+    def prepare_and_tag(section: str, tag_section: str, branch: str, index: LocalIndex) -> str:
         maintainer.git("switch", "--quiet", "-c", branch)
         version = apply_version(maintainer.path, the_block(blocks, section, "toml"))
         apply_changelog(maintainer.path, the_block(blocks, section, "markdown"))
         check = the_block(blocks, section, "console", "scripts/nox -s version")
         (line,) = shell_lines(check)
-        output = maintainer.shell(line)
+        # The version gate reads the channel's index for the version: here, the stand-in.
+        output = maintainer.shell(line, {INDEX_URL_ENV: index.simple_url})
         maintainer.git("commit", "--quiet", "--all", "-m", f"Release {version}")
         maintainer.git("push", "--quiet", "origin", f"{branch}:main")  # the merged pull request
         for line in shell_lines(the_block(blocks, tag_section, "console", "git tag")):
@@ -348,7 +354,7 @@ def test_cutting_a_pre_release_then_the_final_release(
         return output
 
     # 2. The release candidate, prepared and tagged as the recipe says.
-    checked = prepare_and_tag(RECIPE_RC, RECIPE_RC, "release-0.2.0rc1")
+    checked = prepare_and_tag(RECIPE_RC, RECIPE_RC, "release-0.2.0rc1", testpypi)
     assert "0.2.0rc1 from tag v0.2.0rc1 -> testpypi" in checked  # the decision the page quotes
     assert "v0.2.0rc1" in run(["git", "tag"], origin, env, "git tag").stdout
 
@@ -370,7 +376,7 @@ def test_cutting_a_pre_release_then_the_final_release(
     assert output.splitlines()[-1] == "duckalog 0.2.0rc1"  # `duckalog --version`
 
     # 5. The final release: section 1 and 3 with 0.2.0, then the workflow to the PyPI stand-in.
-    checked = prepare_and_tag(PREPARE, TAG, "release-0.2.0")
+    checked = prepare_and_tag(PREPARE, TAG, "release-0.2.0", pypi)
     assert "0.2.0 from tag v0.2.0 -> pypi" in checked
     assert workflow(origin, "v0.2.0", tmp_path, pypi, env) == "pypi"
     venv = user_venv(tmp_path / "user-final", runtime_lock)
