@@ -22,7 +22,8 @@ from duckalog.config.model import (
     View,
 )
 from duckalog.config.resolved import Catalog, Located, Origin
-from duckalog.sql import generate, literal, quote_ident, quote_string, render
+from duckalog.sql import literal, quote_ident, quote_string, render
+from duckalog.statements import generate
 
 ORIGIN = Origin(Path("test.yaml"), "views[0]")
 
@@ -176,8 +177,8 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     catalog = Catalog(
         config_file=Path("t.yaml"),
         database=Path("c.duckdb"),
-        install_extensions=("json",),
-        load_extensions=("json",),
+        install_extensions=(Located("json", ORIGIN),),
+        load_extensions=(Located("json", ORIGIN),),
         settings={"threads": 2, "memory_limit": "1GB"},
         secrets=(
             Located(
@@ -214,7 +215,7 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     )
     statements = generate(catalog)
     real = [s.sql for s in statements]
-    assert real == [
+    assert real[:12] == [
         'SET "threads" = 2',
         "SET \"memory_limit\" = '1GB'",
         'INSTALL "json"',
@@ -231,6 +232,18 @@ def test_generated_sql_for_every_kind_of_object() -> None:
         'CREATE VIEW "p" AS SELECT * FROM "pg"."public"."customers"',
         'CREATE VIEW "q" AS SELECT 1 -- trailing comment',
     ]
+    # Then the session is stored in the catalog, credentials left out (not by reference).
+    assert real[12:14] == [
+        'CREATE SCHEMA "_duckalog"',
+        'CREATE TABLE "_duckalog"."session" (position INTEGER NOT NULL, kind VARCHAR NOT NULL,'
+        " name VARCHAR NOT NULL, definition VARCHAR NOT NULL, not_stored VARCHAR[] NOT NULL,"
+        " origin VARCHAR NOT NULL)",
+    ]
+    assert "['key_id', 'secret']::VARCHAR[]" in real[14]
+    assert "['password']::VARCHAR[]" in real[14]
+    stored = "\n".join(real[12:])
+    for secret in ("AKIA1", "topsecret", "pw'd", "pw''d"):
+        assert secret not in stored
     listing = render(statements)
     for secret in ("AKIA1", "topsecret", "pw\\''d", "pw'd"):
         assert secret not in listing
