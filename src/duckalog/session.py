@@ -4,10 +4,11 @@
 
 DuckDB keeps views in the catalog file, but not what they need to run: settings,
 loaded extensions, secrets and attached databases last only as long as one
-connection. The session is that list of steps, replayed in this order:
-settings (``extension_directory`` first, so extension settings can autoload),
-``file_search_path`` for a portable catalog, extension loads, secrets,
-attachments.
+connection. The session is that list of steps, replayed in this order: the
+settings that decide how extensions load (``extension_directory``,
+``autoload_known_extensions`` ...), extension loads, every other setting (an
+extension's own settings exist only once it is loaded; ``file_search_path`` of
+a portable catalog among them), secrets, attachments.
 
 A build stores the steps in the catalog, in ``_duckalog.session``::
 
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from .config.model import (
+    EXTENSION_LOADING_SETTINGS,
     EXTENSION_PATTERN,
     EXTENSION_SUFFIX,
     KEYWORD_PATTERN,
@@ -128,24 +130,23 @@ def folder_of(database: Path) -> Path:
 
 
 def steps(catalog: Catalog) -> list[Step]:
-    """The session of ``catalog``, in replay order."""
-    found: list[Step] = []
+    """The session of ``catalog``, in replay order (see the module docstring)."""
     settings = dict(catalog.settings)
-    names = sorted(settings, key=lambda name: name != "extension_directory")
     if catalog.portable:
         extra = settings.get("file_search_path")
         folder = str(folder_of(catalog.database))
         settings["file_search_path"] = f"{folder},{extra}" if extra else folder
-        if "file_search_path" not in names:
-            names.append("file_search_path")
-    for name in names:
+    set_steps: list[Step] = []
+    for name, value in settings.items():
         origin = catalog.setting_origin(name)
         if catalog.portable and name == "file_search_path" and name not in catalog.settings:
             origin = Origin(catalog.config_file, "duckdb.portable")
-        found.append(Step("set", name, settings[name], str(origin), origin))
+        set_steps.append(Step("set", name, value, str(origin), origin))
+    found = [step for step in set_steps if step.name in EXTENSION_LOADING_SETTINGS]
     for located in catalog.load_extensions:
         origin = located.origin
         found.append(Step("load", located.item, located.item, str(origin), origin))
+    found += [step for step in set_steps if step.name not in EXTENSION_LOADING_SETTINGS]
     for located_secret in catalog.secrets:
         secret, origin = located_secret.item, located_secret.origin
         found.append(Step("secret", secret.name, secret, str(origin), origin))

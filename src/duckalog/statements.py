@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Every statement a build runs, in order.
 
-1. the session (:mod:`duckalog.session`): settings, extension installs and
-   loads, secrets, attachments -- the ``setup`` phase, outside the transaction;
+1. the session (:mod:`duckalog.session`), with ``INSTALL`` after the settings
+   that decide where extensions go: the ``setup`` phase, outside the transaction;
 2. schemas, then views in dependency order (:mod:`duckalog.dependencies`),
    each with its comment;
 3. the session, stored in the catalog for later connections.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .config.model import View, fold
+from .config.model import EXTENSION_LOADING_SETTINGS, View, fold
 from .config.resolved import Catalog, Located, Origin
 from .dependencies import order_views
 from .paths import relative_to
@@ -66,8 +66,13 @@ def generate(catalog: Catalog) -> list[Statement]:
     session = steps(catalog)
     result: list[Statement] = []
     setup = list(zip(session, statements(session)))
-    # Settings come first: extension_directory decides where INSTALL puts extensions.
-    result.extend(statement for step, statement in setup if step.kind == "set")
+    # INSTALL comes after the settings that decide where extensions go, before any LOAD.
+    loading = [
+        statement
+        for step, statement in setup
+        if step.kind == "set" and step.name in EXTENSION_LOADING_SETTINGS
+    ]
+    result.extend(loading)
     for extension in catalog.install_extensions:
         result.append(
             Statement(
@@ -76,7 +81,7 @@ def generate(catalog: Catalog) -> list[Statement]:
                 SETUP,
             )
         )
-    result.extend(statement for step, statement in setup if step.kind != "set")
+    result.extend(statement for _, statement in setup[len(loading) :])
     schemas: dict[str, str] = {}
     for located in catalog.views:
         schema = located.item.schema

@@ -65,6 +65,21 @@ PATH_SETTINGS = frozenset(
         "temp_directory",
     }
 )
+#: DuckDB settings that decide how extensions are found and loaded: applied before
+#: INSTALL and LOAD; every other setting comes after the loads, so an extension's
+#: own settings (sqlite_all_varchar) exist when they are set.
+EXTENSION_LOADING_SETTINGS = frozenset(
+    {
+        "extension_directory",
+        "autoinstall_known_extensions",
+        "autoload_known_extensions",
+        "autoinstall_extension_repository",
+        "custom_extension_repository",
+        "allow_community_extensions",
+        "allow_extensions_metadata_mismatch",
+        "home_directory",
+    }
+)
 #: Schema of the tables a build stores the session in; views cannot use it.
 SESSION_SCHEMA = "_duckalog"
 
