@@ -216,10 +216,10 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     statements = generate(catalog)
     real = [s.sql for s in statements]
     assert real[:12] == [
-        'SET "threads" = 2',
-        "SET \"memory_limit\" = '1GB'",
         'INSTALL "json"',
         'LOAD "json"',
+        'SET "threads" = 2',  # after LOAD: an extension's settings exist only once loaded
+        "SET \"memory_limit\" = '1GB'",
         'CREATE SECRET "lake" ("type" \'s3\', "key_id" \'AKIA1\','
         " \"secret\" 'topsecret', \"region\" 'eu')",
         "ATTACH 'host=''db'' port=''5432'' dbname=''app'' user=''o\\''neil''"
@@ -257,3 +257,26 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     finally:
         connection.close()
     assert len(parsed) == len(statements)
+
+
+def test_settings_that_decide_where_extensions_come_from_go_first() -> None:
+    catalog = Catalog(
+        config_file=Path("t.yaml"),
+        database=Path("/d/c.duckdb"),
+        install_extensions=(Located("spatial", ORIGIN),),
+        load_extensions=(Located("/d/ext/x.duckdb_extension", ORIGIN),),
+        settings={
+            "threads": 1,
+            "extension_directory": "/d/ext",
+            "autoload_known_extensions": False,
+        },
+        portable=True,
+    )
+    assert [s.sql for s in generate(catalog)][:6] == [
+        "SET \"extension_directory\" = '/d/ext'",
+        'SET "autoload_known_extensions" = false',
+        'INSTALL "spatial"',
+        "LOAD '/d/ext/x.duckdb_extension'",
+        'SET "threads" = 1',
+        "SET \"file_search_path\" = '/d'",
+    ]
