@@ -288,14 +288,16 @@ def store(catalog: Catalog, session: Sequence[Step]) -> list[Statement]:
 
 def read(connection: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]] | None:
     """The stored rows (kind, name, definition, not_stored, origin), or None if none are stored."""
-    import duckdb
-
-    try:
-        found = connection.execute(
-            f"SELECT value FROM {qualified(SESSION_SCHEMA, INFO_TABLE)} WHERE key = 'format'"  # noqa: S608 - fixed, quoted names
-        ).fetchone()
-    except duckdb.CatalogException:
+    stored = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name = ? AND table_name = ?",
+        [SESSION_SCHEMA, INFO_TABLE],
+    ).fetchone()
+    if not stored or not stored[0]:
         return None
+    found = connection.execute(
+        f"SELECT value FROM {qualified(SESSION_SCHEMA, INFO_TABLE)} WHERE key = 'format'"  # noqa: S608 - fixed, quoted names
+    ).fetchone()
     if found is None or not str(found[0]).isdigit() or int(found[0]) > FORMAT:
         raise SessionError(
             f"its stored session has format {found[0] if found else 'unknown'}, this duckalog"
