@@ -32,6 +32,8 @@ log = logging.getLogger("duckalog")
 
 #: Bytes 8-11 of every DuckDB database file.
 MAGIC = b"DUCK"
+#: DuckDB errors that mean the old file is unusable, not held: it may be replaced.
+_UNREADABLE = ("version number", "corrupt database file", "checksum")
 
 
 def is_duckdb_file(path: Path) -> bool:
@@ -99,8 +101,15 @@ def no_writers(target: Path, subject: str) -> Iterator[None]:
                 " close that connection and build again",
                 subject=subject,
             ) from None
-        # Unreadable for another reason (e.g. a newer storage version): no lock is
-        # held, so no writer is there; rebuilding replaces it.
+        if not any(sign in message.lower() for sign in _UNREADABLE):
+            # Fail closed: an error we cannot place may hide a writer.
+            raise BuildError(
+                f"cannot tell whether another process writes {target}, so it is left as it is"
+                f" (move it away to build anyway). DuckDB: {message}",
+                subject=subject,
+            ) from None
+        # DuckDB read the header (the lock is taken first) and found a file it cannot use
+        # (a newer storage version, a corrupt block): no writer holds it; rebuild it.
         log.debug("cannot open the old catalog %s read-only: %s", target, message)
         yield
         return

@@ -210,3 +210,35 @@ def test_the_build_lock_is_released_after_a_failed_build(tmp_path: Path) -> None
     config.write_text(CONFIG, encoding="utf-8")
     assert build(load_catalog(config)).views == 1  # a held lock would make this wait forever
     assert listing(tmp_path) == ["catalog.duckdb", "data", "data/orders.parquet", "duckalog.yaml"]
+
+
+def test_a_corrupt_old_catalog_is_rebuilt(tmp_path: Path) -> None:
+    config = make(tmp_path)
+    target = build(load_catalog(config)).database
+    damaged = bytearray(target.read_bytes())
+    damaged[5000:9000] = b"x" * 4000  # inside the first data block: its checksum fails
+    target.write_bytes(bytes(damaged))
+    with pytest.raises(duckdb.Error, match="checksum"):
+        query(target, "SELECT count(*) FROM orders")
+    build(load_catalog(config))
+    assert query(target, "SELECT count(*) FROM orders") == [(3,)]
+
+
+def test_an_unplaceable_error_on_the_old_catalog_fails_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: DuckDB refuses the old catalog for a reason the build cannot place."""
+    config = make(tmp_path)
+    target = build(load_catalog(config)).database
+    before = digest(target), listing(tmp_path)
+    real_connect = duckdb.connect
+
+    def refuse_the_target(database: str = ":memory:", *args: object, **kwargs: object) -> object:
+        if database == str(target):
+            raise duckdb.IOException("IO Error: something new went wrong")
+        return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(duckdb, "connect", refuse_the_target)
+    with pytest.raises(BuildError, match="cannot tell whether another process writes"):
+        build(load_catalog(config))
+    assert (digest(target), listing(tmp_path)) == before
