@@ -53,8 +53,8 @@ def run_gate(session: nox.Session, gate: str, *args: str) -> None:
 TEST_WHEEL_DIR = ROOT / "build" / "test-wheel"
 
 
-def install_project(session: nox.Session) -> None:
-    """Install duckalog from a wheel: $DUCKALOG_WHEEL if set, else the one test_wheel built."""
+def install_wheel(session: nox.Session) -> None:
+    """Install the duckalog wheel (no dependencies): $DUCKALOG_WHEEL, else test_wheel's."""
     wheel = os.environ.get("DUCKALOG_WHEEL")
     if not wheel:
         wheels = sorted(TEST_WHEEL_DIR.glob("duckalog-*.whl"))
@@ -64,8 +64,13 @@ def install_project(session: nox.Session) -> None:
                 "run `scripts/nox -s test_wheel` first"
             )
         wheel = str(wheels[0])
-    install_locked(session, "runtime")
     session.install("--no-deps", "--force-reinstall", wheel)
+
+
+def install_project(session: nox.Session) -> None:
+    """Install duckalog from a wheel with the locked runtime dependencies."""
+    install_locked(session, "runtime")
+    install_wheel(session)
 
 
 # --- tests -------------------------------------------------------------------
@@ -105,6 +110,30 @@ def tests(session: nox.Session) -> None:
         "-m",
         "pytest",
         str(ROOT / "tests" / "library"),
+        "--rootdir",
+        str(ROOT),
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
+
+
+@nox.session(python="3.11", tags=["tests"], requires=["test_wheel"])
+def integration(session: nox.Session) -> None:
+    """The library against real SQLite files and a real PostgreSQL server.
+
+    duckdb 1.4.4 with the PyPI extension wheels duckdb-ext-sqlite/-postgres,
+    loaded offline from their folder; PostgreSQL is started by the tests
+    (skipped, with the reason, where no PostgreSQL binaries exist).
+    """
+    install_locked(session, "integration")
+    install_wheel(session)
+    session.chdir(session.create_tmp())
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        str(ROOT / "tests" / "integration"),
         "--rootdir",
         str(ROOT),
         "-p",

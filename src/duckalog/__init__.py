@@ -5,6 +5,8 @@
     >>> import duckalog
     >>> catalog = duckalog.load_catalog("duckalog.yaml")      # doctest: +SKIP
     >>> duckalog.build(catalog)                              # doctest: +SKIP
+    >>> con = duckalog.connect("catalog.duckdb")             # doctest: +SKIP
+    >>> con.sql("SELECT * FROM orders")                      # doctest: +SKIP
 
 Attributes are imported on first use, so ``import duckalog`` (and the CLI's
 ``--help``) stays fast and never loads duckdb until a build needs it.
@@ -18,8 +20,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .builder import BuildResult, build
     from .config import Catalog, Config, load_catalog
-    from .errors import BuildError, ConfigError, DuckalogError
-    from .sql import generate, render
+    from .connection import connect
+    from .errors import BuildError, ConfigError, DuckalogError, QueryError, SessionError
+    from .sql import render
+    from .statements import generate
 
     __version__: str
 
@@ -29,11 +33,14 @@ _LAZY: dict[str, tuple[str, str]] = {
     "load_catalog": (".config", "load_catalog"),
     "Catalog": (".config", "Catalog"),
     "Config": (".config", "Config"),
-    "generate": (".sql", "generate"),
+    "connect": (".connection", "connect"),
+    "generate": (".statements", "generate"),
     "render": (".sql", "render"),
     "DuckalogError": (".errors", "DuckalogError"),
     "ConfigError": (".errors", "ConfigError"),
     "BuildError": (".errors", "BuildError"),
+    "SessionError": (".errors", "SessionError"),
+    "QueryError": (".errors", "QueryError"),
 }
 
 __all__ = [
@@ -43,8 +50,11 @@ __all__ = [
     "Config",
     "ConfigError",
     "DuckalogError",
+    "QueryError",
+    "SessionError",
     "__version__",
     "build",
+    "connect",
     "generate",
     "load_catalog",
     "render",

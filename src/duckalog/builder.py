@@ -6,9 +6,10 @@ The catalog is built in a fresh database file inside a private temporary folder
 beside the target (same filesystem, and the same file name, so DuckDB gives
 the database the same name as the final catalog). Only when every statement
 succeeded is the file fsynced and moved over the target with ``os.replace``,
-which is atomic: readers see the old catalog or the new one, never a mix, and
-two concurrent builds each replace the target with a complete catalog. On any
-failure the temporary folder is removed and the target is never opened.
+which is atomic: readers see the old catalog or the new one, never a mix. On
+any failure the temporary folder is removed and the target is left as it was.
+A target another process holds read-write is never replaced, and builds in one
+folder run one at a time (:mod:`duckalog.guard`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config.resolved import Catalog
+from .dependencies import Dependencies, analyse, attachment_users, order_views
 from .errors import BuildError, ConfigError, ConfigErrors
+from .extensions import with_hint
+from .guard import build_lock, no_writers
 from .redact import Redactor
-from .sql import SETUP, Statement, generate
+from .sql import SETUP, Statement
+from .statements import generate, portable_views
+from .wording import plural
 
 if TYPE_CHECKING:
     import duckdb
@@ -43,6 +49,9 @@ class BuildResult:
     views: int
     statements: int
     seconds: float
+    #: Lines saying which views need the session that duckalog.connect restores
+    #: ("4 views use attachment pg: ..."); empty when a plain DuckDB client is enough.
+    notes: tuple[str, ...] = ()
 
 
 def check_sql_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
@@ -70,15 +79,60 @@ def check_sql_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> 
         raise ConfigErrors(errors)
 
 
-def validate_sql(catalog: Catalog) -> None:
-    """Run the checks that need DuckDB's parser, on an in-memory database."""
+def prepare(
+    catalog: Catalog, connection: duckdb.DuckDBPyConnection
+) -> tuple[Catalog, Dependencies]:
+    """The checks that need DuckDB's parser; ``catalog`` with views in creation order.
+
+    Raises :class:`ConfigError` for an ``sql`` view that is not one SELECT, or
+    for views that read each other in a cycle.
+    """
+    check_sql_views(connection, catalog)
+    dependencies = analyse(catalog, connection)
+    return order_views(catalog, dependencies=dependencies), dependencies
+
+
+def validate_sql(catalog: Catalog) -> Catalog:
+    """Run :func:`prepare` on an in-memory database; the catalog in creation order."""
     import duckdb
 
     connection = duckdb.connect(":memory:")
     try:
-        check_sql_views(connection, catalog)
+        return prepare(catalog, connection)[0]
     finally:
         connection.close()
+
+
+OPEN_WITH = "open with duckalog.connect or duckalog query"
+
+
+def session_notes(catalog: Catalog, dependencies: Dependencies) -> tuple[str, ...]:
+    """Which views need more than the catalog file (``dependencies`` of ``catalog``)."""
+    notes = []
+    for alias, count in attachment_users(catalog, dependencies).items():
+        verb = "uses" if count == 1 else "use"
+        notes.append(f"{plural(count, 'view')} {verb} attachment {alias}: {OPEN_WITH}")
+    if catalog.portable:
+        moved = sum(
+            a.item.uri != b.item.uri for a, b in zip(catalog.views, portable_views(catalog).views)
+        )
+        if moved:
+            verb = "reads" if moved == 1 else "read"
+            notes.append(
+                f"{plural(moved, 'view')} {verb} files relative to the catalog's folder:"
+                f" {OPEN_WITH} (other clients: SET file_search_path to that folder)"
+            )
+    needs = [
+        plural(len(items), noun)
+        for items, noun in (
+            (catalog.secrets, "secret"),
+            (catalog.load_extensions, "extension load"),
+        )
+        if items
+    ]
+    if needs and catalog.views:
+        notes.append(f"views may need the session's {' and '.join(needs)}: {OPEN_WITH}")
+    return tuple(notes)
 
 
 def _execute(
@@ -93,7 +147,7 @@ def _execute(
         try:
             connection.execute(statement.sql)
         except duckdb.Error as error:
-            raise BuildError(redact(str(error)), subject=statement.subject) from None
+            raise BuildError(with_hint(redact(str(error))), subject=statement.subject) from None
 
 
 def _fsync(path: Path) -> None:
@@ -109,17 +163,42 @@ def _fsync(path: Path) -> None:
 
 
 def build(catalog: Catalog, database: Path | None = None) -> BuildResult:
-    """Build ``catalog`` into ``database`` (default: the config's), all or nothing."""
+    """Build ``catalog`` into ``database`` (default: the config's), all or nothing.
+
+    Raises :class:`ConfigError` (exit 2) for problems found before anything
+    runs, :class:`BuildError` (exit 3) when DuckDB refuses a statement, when the
+    target cannot be written, or when another process holds it read-write; the
+    previous catalog is then left byte for byte as it was.
+    """
     import duckdb
 
     started = time.perf_counter()
     target = Path(os.path.abspath(database or catalog.database))
-    statements = generate(catalog)
+    catalog = catalog.with_database(target)
     redact = Redactor(catalog.secret_values)
     subject = f"catalog {target}"
     if not target.parent.is_dir():
         raise BuildError(f"folder {target.parent} does not exist", subject=subject)
-    log.info("building %d views into %s", len(catalog.views), target)
+    log.info("building %s into %s", plural(len(catalog.views), "view"), target)
+    try:
+        with build_lock(target.parent):
+            statements, notes = _build_in(catalog, target, redact, subject)
+    except duckdb.Error as error:  # outside any one statement: connect, commit, close
+        raise BuildError(redact(str(error)), subject=subject) from None
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        raise BuildError(f"{error.strerror}{where}", subject=subject) from None
+    seconds = time.perf_counter() - started
+    log.info("built %s in %.3f s", target, seconds)
+    return BuildResult(target, len(catalog.views), statements, seconds, notes)
+
+
+def _build_in(
+    catalog: Catalog, target: Path, redact: Redactor, subject: str
+) -> tuple[int, tuple[str, ...]]:
+    """Build in a private folder beside ``target``, then replace it: (statements, notes)."""
+    import duckdb
+
     try:
         workdir = Path(
             tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -132,7 +211,8 @@ def build(catalog: Catalog, database: Path | None = None) -> BuildResult:
         scratch = workdir / target.name
         connection = duckdb.connect(str(scratch))
         try:
-            check_sql_views(connection, catalog)
+            ordered, dependencies = prepare(catalog, connection)
+            statements = generate(ordered)
             _execute(connection, [s for s in statements if s.phase == SETUP], redact)
             # One transaction for the catalog: one commit instead of one per view.
             connection.execute("BEGIN TRANSACTION")
@@ -141,19 +221,14 @@ def build(catalog: Catalog, database: Path | None = None) -> BuildResult:
         finally:
             connection.close()
         _fsync(scratch)
-        # A stale write-ahead log of the old catalog would be replayed into the new one.
-        _remove(target.with_name(target.name + ".wal"))
-        os.replace(scratch, target)
+        with no_writers(target, subject):
+            # A stale write-ahead log of the old catalog would be replayed into the new one.
+            _remove(target.with_name(target.name + ".wal"))
+            os.replace(scratch, target)
         _fsync(target.parent)
-    except duckdb.Error as error:  # outside any one statement: connect, commit, close
-        raise BuildError(redact(str(error)), subject=subject) from None
-    except OSError as error:
-        raise BuildError(f"{error.strerror}: {error.filename}", subject=subject) from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    seconds = time.perf_counter() - started
-    log.info("built %s in %.3f s", target, seconds)
-    return BuildResult(target, len(catalog.views), len(statements), seconds)
+    return len(statements), session_notes(catalog, dependencies)
 
 
 def _remove(path: Path) -> None:
@@ -161,4 +236,11 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-__all__ = ["BuildResult", "build", "check_sql_views", "validate_sql"]
+__all__ = [
+    "BuildResult",
+    "build",
+    "check_sql_views",
+    "prepare",
+    "session_notes",
+    "validate_sql",
+]

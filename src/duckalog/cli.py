@@ -4,8 +4,9 @@
 
 Only argument parsing and wiring live here. Heavy modules (pyyaml, duckdb) are
 imported inside the commands, so ``--help`` and ``--version`` stay fast and
-never load duckdb. User errors print one message per problem and exit with
-2 (invalid config) or 3 (build failed); no traceback.
+never load duckdb. User errors print one message per problem (a multi-line
+DuckDB error stays one indented block) and exit with 2 (invalid config) or 3
+(DuckDB refused: build, opening a catalog, query); no traceback.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import argparse
 import sys
 from typing import Callable
 
-from .errors import EXIT_INVALID_CONFIG, EXIT_OK, DuckalogError
+from .errors import EXIT_INVALID_CONFIG, EXIT_OK, ConfigErrors, DuckalogError
+from .wording import plural
 
 PROG = "duckalog"
 
@@ -40,22 +42,35 @@ class _VersionAction(argparse.Action):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a config (syntax, schema, env, imports, references, sql views)."""
+    """Check a config (syntax, schema, env, imports, references, sql views, view cycles)."""
     from .builder import validate_sql
     from .config import load_catalog
 
-    catalog = load_catalog(args.config)
-    validate_sql(catalog)
-    print(f"{args.config}: valid ({len(catalog.views)} views)")
+    catalog = validate_sql(load_catalog(args.config))
+    if args.check_files:
+        from .checks import missing_files
+
+        missing = missing_files(catalog)
+        if missing:
+            raise ConfigErrors(missing)
+    print(f"{args.config}: valid ({plural(len(catalog.views), 'view')})")
     return EXIT_OK
 
 
 def cmd_generate_sql(args: argparse.Namespace) -> int:
     """Print the SQL a build would run, secrets redacted."""
     from .config import load_catalog
-    from .sql import generate, render
+    from .sql import render
 
-    sys.stdout.write(render(generate(load_catalog(args.config))))
+    catalog = load_catalog(args.config)
+    if args.session:
+        from .statements import session_statements
+
+        sys.stdout.write(render(session_statements(catalog)))
+        return EXIT_OK
+    from .statements import generate
+
+    sys.stdout.write(render(generate(catalog)))
     return EXIT_OK
 
 
@@ -70,9 +85,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         catalog = catalog.with_database(Path(args.database))
     if args.dry_run:
         from .builder import validate_sql
-        from .sql import generate, render
+        from .sql import render
+        from .statements import generate
 
-        validate_sql(catalog)
+        catalog = validate_sql(catalog)
         sys.stdout.write(f"-- dry run: would build {catalog.database}\n")
         sys.stdout.write(render(generate(catalog)))
         return EXIT_OK
@@ -80,7 +96,23 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     result = build(catalog)
     if not args.quiet:
-        print(f"built {result.database} ({result.views} views) in {result.seconds:.2f} s")
+        views = plural(result.views, "view")
+        print(f"built {result.database} ({views}) in {result.seconds:.2f} s")
+        for note in result.notes:
+            print(note)
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a query on a catalog opened with its session (settings, secrets, attachments)."""
+    from .connection import connect
+    from .query import write
+
+    connection = connect(args.source)
+    try:
+        write(connection, args.sql, args.format, sys.stdout)
+    finally:
+        connection.close()
     return EXIT_OK
 
 
@@ -107,12 +139,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of config files."""
-    import os
+    from .schema import SCHEMA_FILE
 
-    with open(
-        os.path.join(os.path.dirname(__file__), "duckalog.schema.json"), encoding="utf-8"
-    ) as f:
-        sys.stdout.write(f.read())
+    sys.stdout.write(SCHEMA_FILE.read_text(encoding="utf-8"))
     return EXIT_OK
 
 
@@ -121,7 +150,10 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Build DuckDB catalogs from declarative YAML or JSON configs, atomically.",
-        epilog="Exit codes: 0 success, 2 invalid config, 3 build failed.",
+        epilog=(
+            "Exit codes: 0 success, 2 invalid config, 3 DuckDB refused"
+            " (build failed, catalog or session cannot be opened, query failed)."
+        ),
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
@@ -142,10 +174,31 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--dry-run", action="store_true", help="print the SQL, build nothing")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
-    for name, handler in (("validate", cmd_validate), ("generate-sql", cmd_generate_sql)):
-        add(name, handler).add_argument(
-            "config", metavar="CONFIG", help="config file (YAML or JSON)"
-        )
+    validate = add("validate", cmd_validate)
+    validate.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
+    validate.add_argument(
+        "--check-files",
+        action="store_true",
+        help="also check that the local files the views, attachments and extensions name exist",
+    )
+    generate_sql = add("generate-sql", cmd_generate_sql)
+    generate_sql.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
+    generate_sql.add_argument(
+        "--session",
+        action="store_true",
+        help="print only what another DuckDB client must run after opening the catalog",
+    )
+    query = add("query", cmd_query)
+    query.add_argument(
+        "source", metavar="SOURCE", help="the built catalog file, or the config it was built from"
+    )
+    query.add_argument("sql", metavar="SQL", help="the query")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
     init = add("init", cmd_init)
     init.add_argument(
         "path",
@@ -159,19 +212,40 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``duckalog`` console script."""
-    args = make_parser().parse_args(argv)
-    if args.verbose:
-        import logging
+def _setup_logging(verbose: bool) -> None:
+    """Library log records as ``duckalog: message`` on the current ``sys.stderr``."""
+    import logging  # after argument parsing: --help never pays for it
 
-        logging.basicConfig(level=logging.DEBUG, format=f"{PROG}: %(message)s", stream=sys.stderr)
+    class StderrHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            print(f"{PROG}: {self.format(record)}", file=sys.stderr)
+
+    logger = logging.getLogger("duckalog")
+    if not any(type(handler).__name__ == "StderrHandler" for handler in logger.handlers):
+        logger.addHandler(StderrHandler())
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def print_error(error: DuckalogError) -> None:
+    """One ``duckalog: error:`` line per problem; further lines of one problem indented."""
+    problems = error.errors if isinstance(error, ConfigErrors) else [error]
+    for problem in problems:
+        lines = [line for line in str(problem).splitlines() if line.strip()] or [""]
+        print(f"{PROG}: error: {lines[0]}", file=sys.stderr)
+        for line in lines[1:]:
+            print(f"    {line}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``duckalog`` console script: returns the exit code."""
+    args = make_parser().parse_args(argv)
+    _setup_logging(args.verbose)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
     except DuckalogError as error:
-        for line in str(error).splitlines():
-            print(f"{PROG}: error: {line}", file=sys.stderr)
+        print_error(error)
         return error.exit_code
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -14,6 +14,7 @@ from pathlib import Path
 #: Exit codes of the ``duckalog`` command.
 EXIT_OK = 0
 EXIT_INVALID_CONFIG = 2
+#: DuckDB refused: a build, opening a catalog with its session, or a query failed.
 EXIT_BUILD_FAILED = 3
 
 
@@ -89,3 +90,33 @@ class BuildError(DuckalogError):
         if self.subject:
             return f"build failed at {self.subject}: {self.message}"
         return f"build failed: {self.message}"
+
+
+class SessionError(DuckalogError):
+    """A catalog could not be opened with its session (duckalog.connect, duckalog query).
+
+    ``subject`` names the step that failed, e.g. ``attachment "pg" (duckalog.yaml:
+    attachments.postgres[0])``; the catalog file is left as it was.
+    """
+
+    exit_code = EXIT_BUILD_FAILED
+
+    def __init__(self, message: str, *, subject: str = "") -> None:
+        self.message = message
+        self.subject = subject
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.subject:
+            return f"cannot open the catalog at {self.subject}: {self.message}"
+        return f"cannot open the catalog: {self.message}"
+
+
+class QueryError(DuckalogError):
+    """DuckDB refused the query of ``duckalog query``."""
+
+    exit_code = EXIT_BUILD_FAILED
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(f"query failed: {message}")

@@ -48,3 +48,24 @@ def interpolate(value: str, environ: Mapping[str, str]) -> str:
         raise InterpolationError(f"environment variable {name} is not set (and has no default)")
 
     return _TOKEN.sub(replace, value)
+
+
+def references_only(template: str) -> bool:
+    """True when ``template`` is made only of ``${env:NAME}`` references.
+
+    Such a value can be stored (as the template) and resolved again later from
+    the environment. A reference with a non-empty default, or any literal
+    text, holds part of the value itself: for a secret, that part must not be
+    stored.
+    """
+    rest = template
+    for match in _TOKEN.finditer(template):
+        if match.group("name") is None or match.group("default"):
+            return False
+        rest = rest.replace(match.group(0), "", 1)
+    return rest == "" and template != ""
+
+
+def has_references(value: str) -> bool:
+    """True when ``value`` holds at least one ``${env:...}`` reference."""
+    return "${" in value and any(m.group("name") for m in _TOKEN.finditer(value))

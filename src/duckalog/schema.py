@@ -21,6 +21,9 @@ from .config.validate import hints, unwrap_optional
 SCHEMA_FILE = Path(__file__).with_name("duckalog.schema.json")
 SCHEMA_ID = "https://github.com/duckalog/duckalog/blob/main/src/duckalog/duckalog.schema.json"
 
+#: A string holding an ${env:NAME} reference (JSON Schema / ECMA-262 pattern).
+ENV_REFERENCE = "\\$\\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\\}"
+
 _SCALARS: dict[Any, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 _STRING_KEYS = {"pattern": "pattern", "min_length": "minLength", "max_length": "maxLength"}
 _NUMBER_KEYS = {"minimum": "minimum", "maximum": "maximum"}
@@ -57,6 +60,9 @@ def _type_schema(tp: Any, meta: typing.Mapping[str, Any], defs: dict[str, Any]) 
     result.update({json_key: meta[key] for key, json_key in keys.items() if key in meta})
     if "const" in meta:
         result["const"] = meta["const"]
+    if tp is not str:
+        # Text from ${env:...} is converted to the field's type when the config is loaded.
+        return {"anyOf": [result, {"type": "string", "pattern": ENV_REFERENCE}]}
     return result
 
 

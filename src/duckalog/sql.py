@@ -1,12 +1,15 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""SQL generation: quoting, literals and the statements that build a catalog.
+"""SQL text: quoting, literals and the statement for each kind of config item.
 
 Every identifier goes through :func:`quote_ident` and every value through
 :func:`literal`; nothing from a config is pasted into SQL unquoted, except the
 body of an ``sql`` view, which is the user's own query (the builder checks it
 is exactly one SELECT). Statements carry a redacted ``display`` form for
 listings, so secret values never reach ``generate-sql`` output or logs.
+
+Which statements a build runs, and in which order, is decided in
+:mod:`duckalog.statements`; this module only writes each one.
 """
 
 from __future__ import annotations
@@ -16,9 +19,17 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .config.loader import PUBLIC_SECRET_PARAMETERS
-from .config.model import PostgresAttachment, Secret, SQLiteAttachment, View
-from .config.resolved import Attachment, Catalog, Located
+from .config.model import (
+    EXTENSION_SUFFIX,
+    PUBLIC_SECRET_PARAMETERS,
+    PostgresAttachment,
+    Secret,
+    SettingValue,
+    SQLiteAttachment,
+    View,
+    fold,
+)
+from .config.resolved import Attachment
 
 REDACTED = "***"
 SETUP = "setup"
@@ -105,14 +116,27 @@ def view_name(view: View) -> str:
     return qualified(view.schema, view.name) if view.schema else quote_ident(view.name)
 
 
-def _secret(secret: Secret, redact: bool) -> str:
+def set_setting(name: str, value: SettingValue, redact: bool = False) -> str:
+    """``SET name = value``; ``redact`` hides the value (a credential setting)."""
+    return f"SET {quote_ident(name)} = {literal(REDACTED if redact else value)}"
+
+
+def load_extension(extension: str) -> str:
+    """``LOAD name``, or ``LOAD 'path'`` for a ``.duckdb_extension`` file."""
+    if extension.endswith(EXTENSION_SUFFIX):
+        return f"LOAD {quote_string(extension)}"
+    return f"LOAD {quote_ident(extension)}"
+
+
+def create_secret(secret: Secret, redact: bool) -> str:
+    """``CREATE SECRET`` (temporary: it lives as long as the connection)."""
     params: list[tuple[str, Any]] = [("type", secret.type)]
     if secret.provider:
         params.append(("provider", secret.provider))
     if secret.scope:
         params.append(("scope", secret.scope))
     for name, value in secret.parameters.items():
-        hidden = redact and name.lower() not in PUBLIC_SECRET_PARAMETERS
+        hidden = redact and fold(name) not in PUBLIC_SECRET_PARAMETERS
         params.append((name, REDACTED if hidden else value))
     body = ", ".join(f"{quote_ident(name)} {literal(value)}" for name, value in params)
     return f"CREATE SECRET {quote_ident(secret.name)} ({body})"
@@ -123,7 +147,8 @@ def _libpq_value(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _attach(attachment: Attachment, redact: bool) -> str:
+def attach(attachment: Attachment, redact: bool) -> str:
+    """``ATTACH`` of a DuckDB file, a SQLite file or a PostgreSQL database."""
     options: list[str] = []
     if isinstance(attachment, PostgresAttachment):
         parts = {
@@ -144,67 +169,6 @@ def _attach(attachment: Attachment, redact: bool) -> str:
         options.append("READ_ONLY")
     suffix = f" ({', '.join(options)})" if options else ""
     return f"ATTACH {quote_string(target)} AS {quote_ident(attachment.alias)}{suffix}"
-
-
-def _describe(kind: str, name: str, located: Located[Any]) -> str:
-    return f"{kind} {name} ({located.origin})"
-
-
-def _schemas(views: Iterable[Located[View]]) -> dict[str, str]:
-    """Schemas to create, first spelling wins (identifiers are case-insensitive)."""
-    found: dict[str, str] = {}
-    for located in views:
-        schema = located.item.schema
-        if schema and schema.lower() != "main":
-            found.setdefault(schema.lower(), schema)
-    return found
-
-
-def generate(catalog: Catalog) -> list[Statement]:
-    """Every statement that builds ``catalog``, in execution order."""
-    statements: list[Statement] = []
-    for name, value in catalog.settings.items():
-        statements.append(
-            Statement(f"SET {quote_ident(name)} = {literal(value)}", f"setting {name}", SETUP)
-        )
-    for name in catalog.install_extensions:
-        statements.append(Statement(f"INSTALL {quote_ident(name)}", f"extension {name}", SETUP))
-    for name in catalog.load_extensions:
-        statements.append(Statement(f"LOAD {quote_ident(name)}", f"extension {name}", SETUP))
-    for declared in catalog.secrets:
-        secret = declared.item
-        statements.append(
-            Statement(
-                _secret(secret, redact=False),
-                _describe("secret", quote_ident(secret.name), declared),
-                SETUP,
-                _secret(secret, redact=True),
-            )
-        )
-    for attached in catalog.attachments:
-        attachment = attached.item
-        statements.append(
-            Statement(
-                _attach(attachment, redact=False),
-                _describe("attachment", quote_ident(attachment.alias), attached),
-                SETUP,
-                _attach(attachment, redact=True),
-            )
-        )
-    for schema in _schemas(catalog.views).values():
-        statements.append(
-            Statement(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(schema)}", f"schema {schema}")
-        )
-    for located in catalog.views:
-        view = located.item
-        name = view_name(view)
-        subject = _describe("view", name, located)
-        statements.append(Statement(f"CREATE VIEW {name} AS {view_query(view)}", subject))
-        if view.description is not None:
-            statements.append(
-                Statement(f"COMMENT ON VIEW {name} IS {quote_string(view.description)}", subject)
-            )
-    return statements
 
 
 def render(statements: Iterable[Statement]) -> str:

@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -36,6 +38,30 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def run_main(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run the CLI's ``main`` in this process (fast), as the console script would be run.
+
+    The working directory and environment are changed for the call and restored.
+    """
+    from duckalog.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_cwd, saved_env = os.getcwd(), dict(os.environ)
+    try:
+        os.chdir(cwd)
+        os.environ.update(env or {})
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit:  # argparse: --help, usage errors
+                code = exit.code if isinstance(exit.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
 def write_parquet(path: Path, rows: int = 3) -> Path:
     """A small parquet file with columns id, label, amount."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,6 +75,15 @@ def write_parquet(path: Path, rows: int = 3) -> Path:
     finally:
         connection.close()
     return path
+
+
+def query(database: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` on a catalog opened read-only by plain DuckDB (no session)."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
 
 def views_in(database: Path) -> dict[str, str]:

@@ -73,7 +73,7 @@ def test_help_lists_commands_and_exit_codes(tmp_path: Path) -> None:
 def test_build_validate_and_override_database(tmp_path: Path) -> None:
     project(tmp_path, "views: [{name: orders, source: parquet, uri: data/orders.parquet}]\n")
     assert run_cli("validate", "duckalog.yaml", cwd=tmp_path).stdout.strip() == (
-        "duckalog.yaml: valid (1 views)"
+        "duckalog.yaml: valid (1 view)"
     )
     run = run_cli("build", "duckalog.yaml", "--database", "other.duckdb", cwd=tmp_path)
     assert run.code == 0, run.stderr

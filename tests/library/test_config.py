@@ -60,7 +60,7 @@ def test_full_example_loads(tmp_path: Path) -> None:
     catalog = load_catalog(config, ENV)
     base = tmp_path / "conf"
     assert catalog.database == base / "out" / "catalog.duckdb"
-    assert catalog.install_extensions == ("json",)
+    assert [extension.item for extension in catalog.install_extensions] == ["json"]
     assert catalog.settings == {"threads": 2}
     secret = catalog.secrets[0].item
     assert secret.parameters == {
@@ -195,3 +195,88 @@ def test_view_model_is_frozen() -> None:
     view = View(name="x", sql="SELECT 1")
     with pytest.raises(AttributeError):
         view.name = "y"  # type: ignore[misc]
+
+
+def test_values_from_the_environment_take_the_fields_type(tmp_path: Path) -> None:
+    text = (
+        "attachments:\n  postgres:\n"
+        "    - {alias: pg, host: db, database: app, user: app,"
+        ' port: "${env:T_PGPORT:-5432}", read_only: "${env:T_RO}"}\n'
+    )
+    config = write(tmp_path / "c.yaml", text)
+    default = load_catalog(config, {"T_RO": "false"}).attachments[0].item
+    assert (default.port, default.read_only) == (5432, False)  # type: ignore[union-attr]
+    chosen = load_catalog(config, {"T_PGPORT": "6543", "T_RO": "true"}).attachments[0].item
+    assert (chosen.port, chosen.read_only) == (6543, True)  # type: ignore[union-attr]
+    with pytest.raises(ConfigError) as caught:
+        load_catalog(config, {"T_PGPORT": "99999", "T_RO": "maybe"})
+    assert str(caught.value).splitlines() == [
+        f"{config}: attachments.postgres[0].port: must be at most 65535",
+        f"{config}: attachments.postgres[0].read_only: must be a boolean (true or false);"
+        " '${env:T_RO}' gave 'maybe'",
+    ]
+
+
+def test_literal_text_is_never_coerced(tmp_path: Path) -> None:
+    text = 'attachments: {postgres: [{alias: pg, host: db, database: a, user: a, port: "5432"}]}\n'
+    with pytest.raises(ConfigError, match="port: must be an integer, not a string"):
+        load_catalog(write(tmp_path / "c.yaml", text), {})
+
+
+def test_names_fold_only_ascii_case_like_duckdb(tmp_path: Path) -> None:
+    """ÄBC and äbc are two DuckDB names; ABC and abc are one."""
+    text = 'views: [{name: "ÄBC", sql: SELECT 1}, {name: "äbc", sql: SELECT 2}]\n'
+    assert len(load_catalog(write(tmp_path / "a.yaml", text), {}).views) == 2
+    text = (
+        'duckdb: {secrets: [{type: http, name: "Ö", bearer_token: x},'
+        ' {type: http, name: "ö", bearer_token: y}]}\n'
+        'attachments: {duckdb: [{alias: "É", path: a.duckdb}, {alias: "é", path: b.duckdb}]}\n'
+    )
+    catalog = load_catalog(write(tmp_path / "b.yaml", text), {})
+    assert (len(catalog.secrets), len(catalog.attachments)) == (2, 2)
+
+
+def test_extension_files_and_directories_resolve_against_the_config(tmp_path: Path) -> None:
+    text = (
+        "duckdb:\n"
+        "  load_extensions: [json, ext/custom.duckdb_extension]\n"
+        "  settings:\n"
+        "    extension_directory: extensions\n"
+        "    file_search_path: 'data,/abs/other'\n"
+        "    threads: 2\n"
+    )
+    catalog = load_catalog(write(tmp_path / "conf" / "c.yaml", text), {})
+    base = tmp_path / "conf"
+    assert [e.item for e in catalog.load_extensions] == [
+        "json",
+        str(base / "ext" / "custom.duckdb_extension"),
+    ]
+    assert catalog.load_extensions[1].origin.key == "duckdb.load_extensions[1]"
+    assert catalog.settings == {
+        "extension_directory": str(base / "extensions"),
+        "file_search_path": f"{base / 'data'},/abs/other",
+        "threads": 2,
+    }
+
+
+def test_credentials_are_redacted_and_stored_only_by_reference(tmp_path: Path) -> None:
+    text = (
+        "duckdb:\n"
+        "  settings: {s3_secret_access_key: '${env:T_S3}', s3_region: eu}\n"
+        "  secrets:\n"
+        "    - {type: s3, name: a, key_id: '${env:T_KEY}', secret: 'lit${env:T_S3}', region: eu}\n"
+        "attachments:\n"
+        "  postgres: [{alias: pg, host: h, database: d, user: u, password: '${env:T_PW:-}'}]\n"
+    )
+    catalog = load_catalog(
+        write(tmp_path / "c.yaml", text), {"T_S3": "s3-value", "T_KEY": "key-value"}
+    )
+    file = tmp_path / "c.yaml"
+    assert catalog.secret_values == {"s3-value", "key-value", "lits3-value"}
+    assert {(o.key, ref) for o, ref in catalog.secret_references.items()} == {
+        ("duckdb.settings.s3_secret_access_key", "${env:T_S3}"),
+        ("duckdb.secrets[0].key_id", "${env:T_KEY}"),
+        ("duckdb.secrets[0].secret", None),  # literal text around the reference
+        ("attachments.postgres[0].password", "${env:T_PW:-}"),
+    }
+    assert {o.file for o in catalog.secret_references} == {file}

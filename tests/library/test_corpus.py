@@ -92,7 +92,10 @@ def test_bad_config(name: str, baseline: Path, tmp_path: Path) -> None:
     for secret in case.get("absent", []):
         assert secret not in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    assert all(line.startswith("duckalog: error: ") for line in run.stderr.splitlines())
+    # Each problem is one "duckalog: error:" line; a multi-line DuckDB error continues indented.
+    lines = run.stderr.splitlines()
+    assert lines and lines[0].startswith("duckalog: error: ")
+    assert all(line.startswith(("duckalog: error: ", "    ")) and line.strip() for line in lines)
     assert run.stdout == ""
     assert digest(catalog) == before_digest, "the existing catalog was modified"
     assert listing(work) == before_listing, "a file was left behind"

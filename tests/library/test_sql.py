@@ -22,7 +22,8 @@ from duckalog.config.model import (
     View,
 )
 from duckalog.config.resolved import Catalog, Located, Origin
-from duckalog.sql import generate, literal, quote_ident, quote_string, render
+from duckalog.sql import literal, quote_ident, quote_string, render
+from duckalog.statements import generate
 
 ORIGIN = Origin(Path("test.yaml"), "views[0]")
 
@@ -176,8 +177,8 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     catalog = Catalog(
         config_file=Path("t.yaml"),
         database=Path("c.duckdb"),
-        install_extensions=("json",),
-        load_extensions=("json",),
+        install_extensions=(Located("json", ORIGIN),),
+        load_extensions=(Located("json", ORIGIN),),
         settings={"threads": 2, "memory_limit": "1GB"},
         secrets=(
             Located(
@@ -214,11 +215,11 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     )
     statements = generate(catalog)
     real = [s.sql for s in statements]
-    assert real == [
-        'SET "threads" = 2',
-        "SET \"memory_limit\" = '1GB'",
+    assert real[:12] == [
         'INSTALL "json"',
         'LOAD "json"',
+        'SET "threads" = 2',  # after LOAD: an extension's settings exist only once loaded
+        "SET \"memory_limit\" = '1GB'",
         'CREATE SECRET "lake" ("type" \'s3\', "key_id" \'AKIA1\','
         " \"secret\" 'topsecret', \"region\" 'eu')",
         "ATTACH 'host=''db'' port=''5432'' dbname=''app'' user=''o\\''neil''"
@@ -231,6 +232,18 @@ def test_generated_sql_for_every_kind_of_object() -> None:
         'CREATE VIEW "p" AS SELECT * FROM "pg"."public"."customers"',
         'CREATE VIEW "q" AS SELECT 1 -- trailing comment',
     ]
+    # Then the session is stored in the catalog, credentials left out (not by reference).
+    assert real[12:14] == [
+        'CREATE SCHEMA "_duckalog"',
+        'CREATE TABLE "_duckalog"."session" (position INTEGER NOT NULL, kind VARCHAR NOT NULL,'
+        " name VARCHAR NOT NULL, definition VARCHAR NOT NULL, not_stored VARCHAR[] NOT NULL,"
+        " origin VARCHAR NOT NULL)",
+    ]
+    assert "['key_id', 'secret']::VARCHAR[]" in real[14]
+    assert "['password']::VARCHAR[]" in real[14]
+    stored = "\n".join(real[12:])
+    for secret in ("AKIA1", "topsecret", "pw'd", "pw''d"):
+        assert secret not in stored
     listing = render(statements)
     for secret in ("AKIA1", "topsecret", "pw\\''d", "pw'd"):
         assert secret not in listing
@@ -244,3 +257,26 @@ def test_generated_sql_for_every_kind_of_object() -> None:
     finally:
         connection.close()
     assert len(parsed) == len(statements)
+
+
+def test_settings_that_decide_where_extensions_come_from_go_first() -> None:
+    catalog = Catalog(
+        config_file=Path("t.yaml"),
+        database=Path("/d/c.duckdb"),
+        install_extensions=(Located("spatial", ORIGIN),),
+        load_extensions=(Located("/d/ext/x.duckdb_extension", ORIGIN),),
+        settings={
+            "threads": 1,
+            "extension_directory": "/d/ext",
+            "autoload_known_extensions": False,
+        },
+        portable=True,
+    )
+    assert [s.sql for s in generate(catalog)][:6] == [
+        "SET \"extension_directory\" = '/d/ext'",
+        'SET "autoload_known_extensions" = false',
+        'INSTALL "spatial"',
+        "LOAD '/d/ext/x.duckdb_extension'",
+        'SET "threads" = 1',
+        "SET \"file_search_path\" = '/d'",
+    ]

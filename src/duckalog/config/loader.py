@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: MIT
 """Load a config file and its imports into one :class:`~duckalog.config.resolved.Catalog`.
 
-Per file: parse, interpolate ``${env:...}``, validate against the model, check
-each view, resolve relative paths against the file's folder. Then imports are
-loaded depth-first (each file once; a cycle is an error) and everything is
-merged, rejecting duplicate names and references to missing attachments.
+Per file: parse, interpolate ``${env:...}`` (remembering each template, so text
+from the environment can be coerced to its field's type and a credential can be
+stored by reference), validate against the model, check each view, resolve
+relative paths against the file's folder. Then imports are loaded depth-first
+(each file once; a cycle is an error) and everything is merged, rejecting
+duplicate names (compared as DuckDB compares them) and references to missing
+attachments.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, ConfigErrors
-from ..interpolation import InterpolationError, interpolate
+from ..interpolation import InterpolationError, has_references, interpolate, references_only
+from ..paths import path_list, resolve_path
 from . import model
+from .model import PUBLIC_SECRET_PARAMETERS, fold
 from .parse import load_document
 from .resolved import Attachment, Catalog, Located, Origin
 from .validate import Problem, Validator
@@ -29,13 +33,9 @@ from .validate import Problem, Validator
 MAX_VALUES = 1_000_000
 #: Deeper data is rejected before anything recurses over it (real configs are ~5 levels).
 MAX_DEPTH = 64
-#: Secret parameters that are configuration, not credentials, and may be shown.
-PUBLIC_SECRET_PARAMETERS = frozenset({"region", "endpoint", "url_style", "use_ssl", "account_name"})
 #: Names DuckDB gives its own databases; an attachment cannot take them.
 RESERVED_ALIASES = frozenset({"memory", "system", "temp", "main"})
 DEFAULT_DATABASE = "catalog.duckdb"
-
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,8 @@ class LoadedFile:
     path: Path  # absolute, used for identity and relative paths
     display: Path  # as the user would recognise it, used in messages
     config: model.Config
+    #: Key path -> the text as written, for every value that used ``${env:...}``.
+    templates: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _raise(problems: list[Problem], file: Path) -> None:
@@ -52,8 +54,14 @@ def _raise(problems: list[Problem], file: Path) -> None:
         raise ConfigErrors([ConfigError(p.message, file=file, key=p.key) for p in problems])
 
 
-def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
-    """Replace ``${env:...}`` in every string value of parsed data (keys are left alone)."""
+def interpolate_data(
+    data: Any, environ: Mapping[str, str], file: Path, templates: dict[str, str] | None = None
+) -> Any:
+    """Replace ``${env:...}`` in every string value of parsed data (keys are left alone).
+
+    When ``templates`` is given, the original text of every value that held a
+    reference is recorded there under its key path (``views[3].uri``).
+    """
     problems: list[Problem] = []
     budget = [MAX_VALUES]
 
@@ -72,7 +80,10 @@ def interpolate_data(data: Any, environ: Mapping[str, str], file: Path) -> Any:
                 problems.append(Problem(key, "must not contain NUL characters"))
                 return value
             try:
-                return interpolate(value, environ)
+                result = interpolate(value, environ)
+                if templates is not None and has_references(value):
+                    templates[key] = value
+                return result
             except InterpolationError as error:
                 problems.append(Problem(key, str(error)))
                 return value
@@ -118,25 +129,19 @@ def check_view(view: model.View, key: str) -> list[Problem]:
     return problems
 
 
-def resolve_path(value: str, base: Path) -> str:
-    """Make a relative filesystem path absolute against ``base``; URLs are left alone."""
-    if _URL.match(value):
-        return value
-    # os.path on strings: pathlib is measurably slower for thousands of views.
-    if value.startswith("~"):
-        value = os.path.expanduser(value)
-    return os.path.normpath(os.path.join(base, value))
-
-
 def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = None) -> LoadedFile:
     """Parse, interpolate, validate and resolve one config file (imports not followed).
 
     ``path`` is absolute; ``display`` is how messages name the file.
     """
+    templates: dict[str, str] = {}
     data = interpolate_data(
-        load_document(path, display), os.environ if environ is None else environ, display
+        load_document(path, display),
+        os.environ if environ is None else environ,
+        display,
+        templates,
     )
-    validator = Validator(lambda value: resolve_path(value, path.parent))
+    validator = Validator(lambda value: resolve_path(value, path.parent), templates)
     config = validator.build(model.Config, data, "")
     problems = list(validator.problems)
     if config is not None:
@@ -144,7 +149,12 @@ def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = Non
             if view is not None:
                 problems += check_view(view, f"views[{index}]")
     _raise(problems, display)
-    return LoadedFile(path, display, config)
+    settings = config.duckdb.settings
+    for name in model.PATH_SETTINGS.intersection(settings):
+        value = settings[name]
+        if isinstance(value, str) and value:
+            settings[name] = path_list(value, lambda part: resolve_path(part, path.parent))
+    return LoadedFile(path, display, config, templates)
 
 
 def _real(path: Path) -> Path:
@@ -191,8 +201,8 @@ def _collect(
 
 
 def _name_key(schema: str | None, name: str) -> tuple[str, str]:
-    """DuckDB identifiers are case-insensitive: ``Orders`` and ``orders`` are one view."""
-    return ((schema or "main").lower(), name.lower())
+    """DuckDB folds ASCII case only: ``Orders`` and ``orders`` are one view, ``Ä`` and ``ä`` two."""
+    return (fold(schema or "main"), fold(name))
 
 
 class _Merger:
@@ -200,13 +210,15 @@ class _Merger:
 
     def __init__(self) -> None:
         self.errors: list[ConfigError] = []
-        self.install: dict[str, None] = {}
-        self.load: dict[str, None] = {}
+        self.install: dict[str, Located[str]] = {}
+        self.load: dict[str, Located[str]] = {}
         self.settings: dict[str, model.SettingValue] = {}
+        self.setting_origins: dict[str, Origin] = {}
         self.secrets: list[Located[model.Secret]] = []
         self.attachments: list[Located[Attachment]] = []
         self.views: list[Located[model.View]] = []
         self.secret_values: set[str] = set()
+        self.references: dict[Origin, str | None] = {}
         self._secret_names: dict[str, Origin] = {}
         self._aliases: dict[str, tuple[Origin, str]] = {}
         self._views: dict[tuple[str, str], Origin] = {}
@@ -214,30 +226,52 @@ class _Merger:
     def error(self, origin: Origin, message: str) -> None:
         self.errors.append(ConfigError(message, file=origin.file, key=origin.key))
 
+    def _credential(self, loaded: LoadedFile, key: str, value: object) -> None:
+        """Record a credential value: redact it everywhere, store it only by reference."""
+        self.secret_values.add(str(value))
+        template = loaded.templates.get(key)
+        stored = template if template is not None and references_only(template) else None
+        self.references[Origin(loaded.display, key)] = stored
+
     def add(self, loaded: LoadedFile) -> None:
         config, file = loaded.config, loaded.display
-        self.install.update(dict.fromkeys(config.duckdb.install_extensions))
-        self.load.update(dict.fromkeys(config.duckdb.load_extensions))
-        self.settings.update(config.duckdb.settings)
+        for kind, target in (("install", self.install), ("load", self.load)):
+            for index, extension in enumerate(getattr(config.duckdb, f"{kind}_extensions")):
+                origin = Origin(file, f"duckdb.{kind}_extensions[{index}]")
+                target.setdefault(extension, Located(extension, origin))
+        for name, value in config.duckdb.settings.items():
+            self.settings[name] = value
+            self.setting_origins[name] = Origin(file, f"duckdb.settings.{name}")
+            if model.is_credential_setting(name):
+                self._credential(loaded, f"duckdb.settings.{name}", value)
         for index, secret in enumerate(config.duckdb.secrets):
             origin = Origin(file, f"duckdb.secrets[{index}]")
-            first = self._secret_names.setdefault(secret.name.lower(), origin)
+            first = self._secret_names.setdefault(fold(secret.name), origin)
             if first is not origin:
                 self.error(
                     Origin(file, f"{origin.key}.name"),
                     f"duplicate secret name {secret.name!r} (first defined at {first})",
                 )
             self.secrets.append(Located(secret, origin))
-            self.secret_values.update(
-                str(value)
-                for name, value in secret.parameters.items()
-                if name.lower() not in PUBLIC_SECRET_PARAMETERS
-            )
+            for name, value in secret.parameters.items():
+                if fold(name) not in PUBLIC_SECRET_PARAMETERS:
+                    self._credential(loaded, f"{origin.key}.{name}", value)
         for kind in ("duckdb", "sqlite", "postgres"):
             for index, attachment in enumerate(getattr(config.attachments, kind)):
-                self._add_attachment(attachment, Origin(file, f"attachments.{kind}[{index}]"), kind)
+                origin = Origin(file, f"attachments.{kind}[{index}]")
+                self._add_attachment(attachment, origin, kind)
+                if (
+                    isinstance(attachment, model.PostgresAttachment)
+                    and attachment.password is not None
+                ):
+                    self._credential(loaded, f"{origin.key}.password", attachment.password)
         for index, view in enumerate(config.views):
             origin = Origin(file, f"views[{index}]")
+            if view.schema is not None and fold(view.schema) == model.SESSION_SCHEMA:
+                self.error(
+                    Origin(file, f"{origin.key}.schema"),
+                    f"schema {view.schema!r} is reserved: builds store the session there",
+                )
             first = self._views.setdefault(_name_key(view.schema, view.name), origin)
             if first is not origin:
                 self.error(
@@ -248,7 +282,7 @@ class _Merger:
             self.views.append(Located(view, origin))
 
     def _add_attachment(self, attachment: Attachment, origin: Origin, kind: str) -> None:
-        alias = attachment.alias.lower()
+        alias = fold(attachment.alias)
         if alias in RESERVED_ALIASES:
             self.error(
                 Origin(origin.file, f"{origin.key}.alias"),
@@ -262,8 +296,6 @@ class _Merger:
             )
         else:
             self._aliases[alias] = (origin, kind)
-        if isinstance(attachment, model.PostgresAttachment) and attachment.password:
-            self.secret_values.add(attachment.password)
         self.attachments.append(Located(attachment, origin))
 
     def check_references(self) -> None:
@@ -273,7 +305,7 @@ class _Merger:
             if view.source not in model.DATABASE_SOURCES or view.database is None:
                 continue
             key = Origin(located.origin.file, f"{located.origin.key}.database")
-            found = self._aliases.get(view.database.lower())
+            found = self._aliases.get(fold(view.database))
             if found is None:
                 known = ", ".join(sorted(self._aliases)) or "none"
                 self.error(
@@ -311,6 +343,11 @@ def _load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | Non
                 Origin(loaded.display, "duckdb.database"),
                 "only the top-level config may set the catalog database",
             )
+        if loaded is not root and loaded.config.duckdb.portable:
+            merger.error(
+                Origin(loaded.display, "duckdb.portable"),
+                "only the top-level config may make the catalog portable",
+            )
         merger.add(loaded)
     merger.check_references()
     if merger.errors:
@@ -319,11 +356,14 @@ def _load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | Non
     return Catalog(
         config_file=display,
         database=Path(database),
-        install_extensions=tuple(merger.install),
-        load_extensions=tuple(merger.load),
+        install_extensions=tuple(merger.install.values()),
+        load_extensions=tuple(merger.load.values()),
         settings=merger.settings,
+        setting_origins=merger.setting_origins,
         secrets=tuple(merger.secrets),
         attachments=tuple(merger.attachments),
         views=tuple(merger.views),
+        portable=root.config.duckdb.portable,
         secret_values=frozenset(value for value in merger.secret_values if value),
+        secret_references=merger.references,
     )

@@ -24,6 +24,81 @@ NAME_PATTERN = "^[^\\u0000-\\u001f\\u007f]+$"
 NAME_MAX_LENGTH = 255
 #: Keys that Duckalog writes as SQL keywords or option names.
 KEYWORD_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+#: File name suffix of a DuckDB extension binary.
+EXTENSION_SUFFIX = ".duckdb_extension"
+#: An extension to LOAD: a name, or a path to an extension file.
+EXTENSION_PATTERN = "^(?:[A-Za-z_][A-Za-z0-9_]*|[^\\u0000-\\u001f\\u007f]*\\.duckdb_extension)$"
+#: Secret parameters that are configuration, not credentials, and may be shown.
+PUBLIC_SECRET_PARAMETERS = frozenset(
+    {
+        "region",
+        "endpoint",
+        "url_style",
+        "use_ssl",
+        "account_name",
+        "host",
+        "port",
+        "database",
+        "dbname",
+        "user",
+    }
+)
+#: Words in a DuckDB setting's name that mark its value as a credential
+#: (s3_secret_access_key, s3_session_token, azure_storage_connection_string ...).
+CREDENTIAL_WORDS = (
+    "secret",
+    "password",
+    "token",
+    "access_key",
+    "key_id",
+    "connection_string",
+    "credential",
+)
+#: DuckDB settings whose value is a directory (or, for file_search_path, a
+#: comma-separated list of them): relative ones resolve like every other path.
+PATH_SETTINGS = frozenset(
+    {
+        "extension_directory",
+        "file_search_path",
+        "home_directory",
+        "secret_directory",
+        "temp_directory",
+    }
+)
+#: DuckDB settings that decide how extensions are found and loaded: applied before
+#: INSTALL and LOAD; every other setting comes after the loads, so an extension's
+#: own settings (sqlite_all_varchar) exist when they are set.
+EXTENSION_LOADING_SETTINGS = frozenset(
+    {
+        "extension_directory",
+        "autoinstall_known_extensions",
+        "autoload_known_extensions",
+        "autoinstall_extension_repository",
+        "custom_extension_repository",
+        "allow_community_extensions",
+        "allow_extensions_metadata_mismatch",
+        "home_directory",
+    }
+)
+#: Schema of the tables a build stores the session in; views cannot use it.
+SESSION_SCHEMA = "_duckalog"
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(name: str) -> str:
+    """An identifier as DuckDB compares it: case-insensitive for ASCII letters only.
+
+    ``Orders`` and ``orders`` are one name; ``ÄBC`` and ``äbc`` are two.
+    """
+    return name.translate(_ASCII_LOWER)
+
+
+def is_credential_setting(name: str) -> bool:
+    """Whether a DuckDB setting holds a credential (redacted, never stored in a catalog)."""
+    folded = fold(name)
+    return any(word in folded for word in CREDENTIAL_WORDS)
+
 
 SettingValue = Union[bool, int, float, str]
 #: Any JSON value (string, number, boolean, list, mapping), e.g. a CSV ``columns`` map.
@@ -48,14 +123,19 @@ def spec(
     maximum: Optional[int] = None,
     const: Any = dataclasses.MISSING,
     path: bool = False,
+    path_suffix: Optional[str] = None,
     secret: bool = False,
 ) -> Any:
     """Declare a config key: its description and the constraints its type cannot express.
 
     ``path`` marks a filesystem path resolved against the config file's folder;
-    ``secret`` marks a value that is redacted from SQL listings, errors and logs.
+    ``path_suffix`` marks a value that is such a path only when it ends with that
+    suffix (otherwise it is a name); ``secret`` marks a value that is redacted
+    from SQL listings, errors and logs and never stored in a catalog.
     """
     metadata: dict[str, Any] = {"description": description, "path": path, "secret": secret}
+    if path_suffix is not None:
+        metadata["path_suffix"] = path_suffix
     for key, value in (
         ("pattern", pattern),
         ("key_pattern", key_pattern),
@@ -99,7 +179,8 @@ class Secret:
     scope: Optional[str] = spec("URL prefix the secret applies to.", default=None)
     parameters: dict[str, SettingValue] = spec(
         "Secret parameters (key_id, secret, region, ...). Values are redacted in every"
-        " listing except region, endpoint, url_style, use_ssl and account_name.",
+        " listing, and stored in a catalog only as ${env:NAME} references, except region,"
+        " endpoint, url_style, use_ssl, account_name, host, port, database, dbname and user.",
         default_factory=dict,
         key_pattern=KEYWORD_PATTERN,
         secret=True,
@@ -122,15 +203,26 @@ class DuckDB:
         pattern=KEYWORD_PATTERN,
     )
     load_extensions: list[str] = spec(
-        "Extensions to LOAD.", default_factory=list, pattern=KEYWORD_PATTERN
+        "Extensions to LOAD: a name, or a path to a .duckdb_extension file (relative to"
+        " this config's folder).",
+        default_factory=list,
+        pattern=EXTENSION_PATTERN,
+        path_suffix=EXTENSION_SUFFIX,
     )
     settings: dict[str, SettingValue] = spec(
-        "DuckDB settings applied with SET, e.g. threads: 2.",
+        "DuckDB settings applied with SET, e.g. threads: 2. Relative directories in"
+        " extension_directory, file_search_path, home_directory, secret_directory and"
+        " temp_directory resolve against this config's folder.",
         default_factory=dict,
         key_pattern=KEYWORD_PATTERN,
     )
     secrets: list[Secret] = spec(
         "Secrets created before attachments and views.", default_factory=list
+    )
+    portable: bool = spec(
+        "Store paths under the catalog's folder relative to it, so the folder can be"
+        " copied or mounted elsewhere (duckalog.connect sets file_search_path).",
+        default=False,
     )
 
 
@@ -162,7 +254,10 @@ class PostgresAttachment:
     user: str = spec("User name.", min_length=1)
     port: int = spec("Server port.", default=5432, minimum=1, maximum=65535)
     password: Optional[str] = spec(
-        "Password; normally ${env:PGPASSWORD}. Redacted everywhere.", default=None, secret=True
+        "Password; normally ${env:PGPASSWORD}. Redacted everywhere; a catalog stores only"
+        " the ${env:NAME} reference.",
+        default=None,
+        secret=True,
     )
     read_only: bool = spec("Attach read-only.", default=True)
 

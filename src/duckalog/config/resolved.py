@@ -48,19 +48,37 @@ class Located(Generic[T]):
 
 @dataclasses.dataclass(frozen=True)
 class Catalog:
-    """Everything needed to build one DuckDB catalog."""
+    """Everything needed to build one DuckDB catalog.
+
+    ``install_extensions`` and ``load_extensions`` hold names, or for
+    ``load_extensions`` also absolute paths of ``.duckdb_extension`` files.
+    ``setting_origins`` says where each setting was (last) set.
+    ``secret_references`` maps the origin of every credential value (secret
+    parameter, postgres password, credential setting) to the form a catalog may
+    store: its ``${env:NAME}`` template, or None when the value was written in
+    the config and so may never be stored. ``ordered`` is True once ``views``
+    are in dependency order (:func:`duckalog.dependencies.order_views`).
+    """
 
     config_file: Path
     database: Path
-    install_extensions: tuple[str, ...] = ()
-    load_extensions: tuple[str, ...] = ()
+    install_extensions: tuple[Located[str], ...] = ()
+    load_extensions: tuple[Located[str], ...] = ()
     settings: dict[str, SettingValue] = dataclasses.field(default_factory=dict)
+    setting_origins: dict[str, Origin] = dataclasses.field(default_factory=dict)
     secrets: tuple[Located[Secret], ...] = ()
     attachments: tuple[Located[Attachment], ...] = ()
     views: tuple[Located[View], ...] = ()
+    portable: bool = False
     #: Values that must never be printed (secret parameters, passwords).
     secret_values: frozenset[str] = frozenset()
+    secret_references: dict[Origin, str | None] = dataclasses.field(default_factory=dict)
+    ordered: bool = False
 
     def with_database(self, database: Path) -> Catalog:
         """The same catalog, built into another file."""
         return dataclasses.replace(self, database=database)
+
+    def setting_origin(self, name: str) -> Origin:
+        """Where setting ``name`` was set (a generic origin for settings made in code)."""
+        return self.setting_origins.get(name, Origin(self.config_file, f"duckdb.settings.{name}"))

@@ -115,10 +115,17 @@ def _analyse(tp: Any) -> tuple[str, Any, bool]:
 class Validator:
     """Converts data to model objects, recording :class:`Problem`s instead of raising."""
 
-    def __init__(self, resolve_path: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        resolve_path: Callable[[str], str] | None = None,
+        interpolated: Mapping[str, str] | None = None,
+    ) -> None:
         self.problems: list[Problem] = []
         #: Applied to every valid string of a ``path`` field (relative -> absolute).
         self.resolve_path = resolve_path
+        #: Key paths whose text came from ``${env:...}`` -> the template as written.
+        #: Such text is coerced to the field's type (a port from the environment).
+        self.interpolated: Mapping[str, str] = interpolated or {}
 
     def fail(self, key: str, message: str) -> None:
         """Record a problem at ``key``."""
@@ -149,6 +156,15 @@ class Validator:
         return self._any(value, key)
 
     def _scalar(self, tp: type, value: Any, key: str, meta: Mapping[str, Any]) -> Any:
+        if tp is not str and isinstance(value, str) and key in self.interpolated:
+            coerced = _coerce(tp, value)
+            if coerced is None:
+                self.fail(
+                    key,
+                    f"must be {_SCALAR_NAMES[tp]}; {self.interpolated[key]!r} gave {value!r}",
+                )
+                return None
+            value = coerced
         if tp is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         elif tp is int:
@@ -166,7 +182,7 @@ class Validator:
             return None
         if isinstance(value, str):
             self._check_string(value, key, meta)
-            if self.resolve_path is not None and meta.get("path"):
+            if self.resolve_path is not None and _is_path(value, meta):
                 return self.resolve_path(value)
         elif isinstance(value, int):
             if "minimum" in meta and value < meta["minimum"]:
@@ -274,6 +290,33 @@ class Validator:
             return typing.cast(T, None)
 
 
+def _is_path(value: str, meta: Mapping[str, Any]) -> bool:
+    if "path_suffix" in meta:
+        return value.endswith(meta["path_suffix"])
+    return bool(meta.get("path"))
+
+
+_TRUE = frozenset({"true", "yes", "on", "1"})
+_FALSE = frozenset({"false", "no", "off", "0"})
+
+
+def _coerce(tp: type, text: str) -> Any:
+    """Text from the environment as an int, float or bool; None when it is not one."""
+    stripped = text.strip()
+    try:
+        if tp is int:
+            return int(stripped, 10)
+        if tp is float:
+            number = float(stripped)
+            return number if math.isfinite(number) else None
+    except ValueError:
+        return None
+    if tp is bool:
+        lowered = stripped.lower()
+        return True if lowered in _TRUE else False if lowered in _FALSE else None
+    return None
+
+
 _SCALAR_NAMES: dict[Any, str] = {
     str: "a string",
     int: "an integer",
@@ -291,4 +334,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 _PATTERN_HELP: dict[str, str] = {
     model.NAME_PATTERN: "must not contain control characters (newlines, tabs, NUL)",
     model.KEYWORD_PATTERN: "must be a plain identifier (letters, digits, underscore)",
+    model.EXTENSION_PATTERN: (
+        "must be an extension name (letters, digits, underscore)"
+        f" or a path to a {model.EXTENSION_SUFFIX} file"
+    ),
 }
