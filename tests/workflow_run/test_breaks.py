@@ -1,0 +1,88 @@
+# SPDX-FileCopyrightText: 2026 Duckalog contributors
+# SPDX-License-Identifier: MIT
+"""Copies of publish.yml broken on purpose: the checks of the real run catch each break.
+
+Each test changes one place of a copy, runs only the jobs the break affects
+(``-j`` the job that shows it, with the jobs it needs) for a tag release, and
+asserts that the same checks that find nothing wrong with the real workflow
+(``test_release``) name the break.
+"""
+
+from __future__ import annotations
+
+from tests.workflow_run import expected
+from tests.workflow_run.scenarios import PUBLISH, VERSION, Runs, broken_copy
+
+
+def _jobs(*names: str) -> dict[str, str]:
+    return {name: expected.TAG_RELEASE_JOBS[name] for name in names}
+
+
+def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
+    """build uploads SHA256SUMS as `checksum`; smoke downloads `checksums` and cannot."""
+    run = broken_copy(
+        runs,
+        "artifact name",
+        "name: checksums\n          path: dist/SHA256SUMS",
+        "name: checksum\n          path: dist/SHA256SUMS",
+        job="smoke",
+    )
+    problems = expected.job_problems(run, PUBLISH, _jobs("version", "build", "smoke"), {})
+    assert "smoke: failure, expected success" in problems
+    assert "smoke: step 'Download SHA256SUMS' failure, expected success" in problems
+    assert not [p for p in problems if not p.startswith("smoke")], problems
+    assert "Artifact 'checksums' not found" in run.job("smoke").step("Download SHA256SUMS").text
+
+
+def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:
+    """The dists upload misses the sdist: build still passes, the artifact check does not."""
+    run = broken_copy(
+        runs,
+        "artifact path",
+        "            dist/*.tar.gz\n          if-no-files-found: error",
+        "            dist/*.tgz\n          if-no-files-found: error",
+        job="build",
+    )
+    assert expected.job_problems(run, PUBLISH, _jobs("version", "build"), {}) == []
+    wanted = {"dist", "checksums", "results-version", "results-build"}
+    problems = expected.artifact_problems(run, wanted, VERSION)
+    assert problems[0] == (
+        f"dist: holds ['duckalog-{VERSION}-py3-none-any.whl'], "
+        f"expected exactly {sorted(expected.dist_names(VERSION))}"
+    )
+    # SHA256SUMS lists a file the artifact lacks.
+    assert len(problems) == 2 and problems[1].startswith("checksums: SHA256SUMS says"), problems
+
+
+def test_a_broken_needs_output_is_caught(runs: Runs) -> None:
+    """The version job's `version` output reads a step output that does not exist."""
+    run = broken_copy(
+        runs,
+        "needs output",
+        "      version: ${{ steps.tag.outputs.version ||",
+        "      version: ${{ steps.tag.outputs.release ||",
+        job="build",
+    )
+    problems = expected.job_problems(run, PUBLISH, _jobs("version", "build"), {})
+    step = "Build gate (clean export, reproducibility proof, inspection, SHA256SUMS)"
+    assert problems[:2] == [
+        "build: failure, expected success",
+        f"build: step {step!r} failure, expected success",
+    ]
+    assert "--expect-version is  but pyproject.toml says" in run.job("build").step(step).text
+
+
+def test_a_wrong_step_condition_is_caught(runs: Runs) -> None:
+    """The tag-push version gate only runs for pull requests: nothing decides the version."""
+    run = broken_copy(
+        runs,
+        "step if",
+        "        if: github.event_name == 'push'\n",
+        "        if: github.event_name == 'pull_request'\n",
+        job="version",
+    )
+    problems = expected.job_problems(
+        run, PUBLISH, _jobs("version"), {"version": expected.VERSION_STEPS["tag"]}
+    )
+    # The job itself is green: only the per-step check notices.
+    assert problems == ["version: step 'Version gate (tag push)' skipped, expected success"]
