@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from tests.workflow_run.scenarios import BASE, CI, PUBLISH, ROOT, Runs
+
 from workflow_run import bench as workbench
 from workflow_run.errors import WorkflowRunError
 from workflow_run.runner import Workbench

@@ -75,7 +75,9 @@ VERSION_STEPS: Mapping[str, Mapping[str, str]] = {
 def _jobs(workflow: Path) -> dict[str, list[str]]:
     data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     return {
-        job_id: [str(step.get("name") or step.get("uses") or step.get("run")) for step in job["steps"]]
+        job_id: [
+            str(step.get("name") or step.get("uses") or step.get("run")) for step in job["steps"]
+        ]
         for job_id, job in data["jobs"].items()
     }
 
@@ -103,7 +105,10 @@ def job_problems(
     of `if:` steps); every other step of a job that ran must succeed.
     """
     matrix = {"python": "3.11"} if matrix is None else matrix
-    problems = [f"{job}: ran although no job of this run needs it" for job in sorted(set(run.jobs) - set(jobs))]
+    problems = [
+        f"{job}: ran although no job of this run needs it"
+        for job in sorted(set(run.jobs) - set(jobs))
+    ]
     for job, want in jobs.items():
         got = run.jobs.get(job)
         if got is None:
@@ -158,7 +163,9 @@ def _checksums_problems(files: Mapping[str, bytes], dists: Mapping[str, bytes]) 
     return [] if listed == want else [f"checksums: SHA256SUMS says {listed}, the dists are {want}"]
 
 
-def _sbom_problems(files: Mapping[str, bytes], dists: Mapping[str, bytes], version: str) -> list[str]:
+def _sbom_problems(
+    files: Mapping[str, bytes], dists: Mapping[str, bytes], version: str
+) -> list[str]:
     name = f"duckalog-{version}.cdx.json"
     if set(files) != {name}:
         return [f"sbom: holds {sorted(files)}, expected exactly [{name!r}]"]
@@ -213,7 +220,9 @@ def artifact_problems(run: RunOutcome, expected: Iterable[str], version: str) ->
     store = run.artifacts
     present = set(artifacts.names(store))
     problems = [f"artifact {n!r}: uploaded, not expected" for n in sorted(present - set(expected))]
-    problems += [f"artifact {n!r}: expected, never uploaded" for n in sorted(set(expected) - present)]
+    problems += [
+        f"artifact {n!r}: expected, never uploaded" for n in sorted(set(expected) - present)
+    ]
     dists = artifacts.files(store, "dist") if "dist" in present else {}
     for name in sorted(present & set(expected)):
         files = artifacts.files(store, name)

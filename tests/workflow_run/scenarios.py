@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import socket
-import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+import tomllib
 
 from release_gates.osv_server import OsvServer, advisory
 from workflow_run import events
@@ -109,9 +110,16 @@ class Runs:
         return self._runs[name]
 
 
-def with_osv(runs: Runs, name: str, clone: Path, request: ActRun, records: list[dict]) -> RunOutcome:  # type: ignore[type-arg]
+def in_clone(clone: Path, workflow: Path) -> Path:
+    """``workflow`` (a file of this checkout) as the clone holds it: the run reads that copy."""
+    return clone / workflow.relative_to(ROOT)
+
+
+def with_osv(
+    runs: Runs, name: str, clone: Path, request: ActRun, records: list[dict]
+) -> RunOutcome:  # type: ignore[type-arg]
     """``request`` with the audit pointed at a loopback OSV server serving ``records``."""
-    if name in runs._runs:  # noqa: SLF001 - the server is only needed for a first run
+    if name in runs._runs:
         return runs.run(name, clone, request)
     with OsvServer(records, lifetime_s=request.timeout_s + 60) as osv:
         env = {**request.env, "PIP_AUDIT_OSV_URL": osv.url}
@@ -129,21 +137,26 @@ def tag_release(runs: Runs) -> RunOutcome:
     """
     clone = runs.clone("release")
     record = advisory(ADVISORY, "pyyaml", [locked_version("pyyaml")], fixed="99.0")
-    request = ActRun(PUBLISH, "summary", events.tag_push(f"v{VERSION}", REPOSITORY))
+    request = ActRun(
+        in_clone(clone, PUBLISH), "summary", events.tag_push(f"v{VERSION}", REPOSITORY)
+    )
     return with_osv(runs, "tag release (whole graph)", clone, request, [record])
 
 
 def tag_prerelease(runs: Runs) -> RunOutcome:
     """Tag push ``vVERSIONrc1`` of a clone whose pyproject says so: channel testpypi."""
     clone = runs.clone("prerelease", prerelease_edits())
-    request = ActRun(PUBLISH, "version", events.tag_push(f"v{PRERELEASE}", REPOSITORY))
+    request = ActRun(
+        in_clone(clone, PUBLISH), "version", events.tag_push(f"v{PRERELEASE}", REPOSITORY)
+    )
     return runs.run("pre-release tag", clone, request)
 
 
 def dispatch_dry_run(runs: Runs) -> RunOutcome:
     """``workflow_dispatch`` dry run to pypi: no confirmation needed."""
     event = events.dispatch(REPOSITORY, version=VERSION, channel="pypi", dry_run=True)
-    return runs.run("dispatch dry run", runs.clone("release"), ActRun(PUBLISH, "version", event))
+    clone = runs.clone("release")
+    return runs.run("dispatch dry run", clone, ActRun(in_clone(clone, PUBLISH), "version", event))
 
 
 def dispatch_confirmed(runs: Runs) -> RunOutcome:
@@ -151,29 +164,34 @@ def dispatch_confirmed(runs: Runs) -> RunOutcome:
     event = events.dispatch(
         REPOSITORY, version=VERSION, channel="pypi", confirm=VERSION, dry_run=False
     )
-    request = ActRun(PUBLISH, "audit", event)
-    return with_osv(runs, "dispatch to pypi, confirmed", runs.clone("release"), request, [])
+    clone = runs.clone("release")
+    request = ActRun(in_clone(clone, PUBLISH), "audit", event)
+    return with_osv(runs, "dispatch to pypi, confirmed", clone, request, [])
 
 
 def dispatch_unconfirmed(runs: Runs) -> RunOutcome:
     """Dispatch to pypi without ``confirm``: the version gate refuses, all else is skipped."""
     event = events.dispatch(REPOSITORY, version=VERSION, channel="pypi", dry_run=False)
-    request = ActRun(PUBLISH, "summary", event)
-    return runs.run("dispatch to pypi, unconfirmed", runs.clone("release"), request)
+    clone = runs.clone("release")
+    request = ActRun(in_clone(clone, PUBLISH), "summary", event)
+    return runs.run("dispatch to pypi, unconfirmed", clone, request)
 
 
 def ci_push(runs: Runs) -> RunOutcome:
     """ci.yml on a push to main: its workflow-policy job."""
     event = events.branch_push("main", REPOSITORY)
-    return runs.run("ci.yml workflow-policy", runs.clone("release"), ActRun(CI, "workflow-policy", event))
+    clone = runs.clone("release")
+    request = ActRun(in_clone(clone, CI), "workflow-policy", event)
+    return runs.run("ci.yml workflow-policy", clone, request)
 
 
 def broken_copy(runs: Runs, name: str, old: str, new: str, job: str) -> RunOutcome:
-    """A tag release run of a copy of publish.yml with ``old`` replaced by ``new``, up to ``job``."""
-    text = PUBLISH.read_text(encoding="utf-8")
+    """A tag release of a copy of publish.yml with ``old`` replaced by ``new``, up to ``job``."""
+    clone = runs.clone("release")
+    text = in_clone(clone, PUBLISH).read_text(encoding="utf-8")
     assert text.count(old) == 1, f"the break must change exactly one place: {old!r}"
     copy = runs.tmp / f"broken-{slug(name)}" / "publish.yml"
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_text(text.replace(old, new), encoding="utf-8")
     request = ActRun(copy, job, events.tag_push(f"v{VERSION}", REPOSITORY))
-    return runs.run(f"broken: {name}", runs.clone("release"), request)
+    return runs.run(f"broken: {name}", clone, request)

@@ -31,7 +31,10 @@ def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
     assert "smoke: failure, expected success" in problems
     assert "smoke: step 'Download SHA256SUMS' failure, expected success" in problems
     assert not [p for p in problems if not p.startswith("smoke")], problems
-    assert "Artifact 'checksums' not found" in run.job("smoke").step("Download SHA256SUMS").text
+    assert (
+        "Artifact not found for name: checksums"
+        in run.job("smoke").step("Download SHA256SUMS").text
+    )
 
 
 def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:

@@ -22,7 +22,9 @@ from tests.workflow_run.scenarios import (
 def test_a_prerelease_tag_goes_to_testpypi(runs: Runs) -> None:
     run = tag_prerelease(runs)
     jobs = {"version": "success"}
-    assert expected.job_problems(run, PUBLISH, jobs, {"version": expected.VERSION_STEPS["tag"]}) == []
+    assert (
+        expected.job_problems(run, PUBLISH, jobs, {"version": expected.VERSION_STEPS["tag"]}) == []
+    )
     outputs = run.job("version").step("Version gate (tag push)").outputs
     assert (outputs["version"], outputs["channel"], outputs["prerelease"]) == (
         PRERELEASE,
@@ -36,9 +38,11 @@ def test_a_dry_run_dispatch_needs_no_confirmation(runs: Runs) -> None:
     run = dispatch_dry_run(runs)
     steps = {"version": expected.VERSION_STEPS["dry-run"]}
     assert expected.job_problems(run, PUBLISH, {"version": "success"}, steps) == []
-    outputs = run.job("version").step(
-        "Version gate (manual dispatch, dry run; no confirmation needed)"
-    ).outputs
+    outputs = (
+        run.job("version")
+        .step("Version gate (manual dispatch, dry run; no confirmation needed)")
+        .outputs
+    )
     assert (outputs["version"], outputs["channel"], outputs["dry-run"]) == (VERSION, "pypi", "true")
 
 
@@ -48,7 +52,11 @@ def test_a_confirmed_dispatch_to_pypi_passes_a_clean_audit(runs: Runs) -> None:
     steps = {"version": expected.VERSION_STEPS["dispatch"]}
     assert expected.job_problems(run, PUBLISH, jobs, steps) == []
     outputs = run.job("version").step("Version gate (manual dispatch)").outputs
-    assert (outputs["version"], outputs["channel"], outputs["dry-run"]) == (VERSION, "pypi", "false")
+    assert (outputs["version"], outputs["channel"], outputs["dry-run"]) == (
+        VERSION,
+        "pypi",
+        "false",
+    )
     assert expected.artifact_problems(run, {"results-version", "results-audit"}, VERSION) == []
     assert expected.result_json(run, "results-audit")["status"] == "passed"
 
@@ -59,7 +67,10 @@ def test_an_unconfirmed_dispatch_to_pypi_stops_everything(runs: Runs) -> None:
     jobs = {job: "skipped" for job in expected.TAG_RELEASE_JOBS}
     jobs.update(version="failure", summary="failure")
     steps = {
-        "version": {**expected.VERSION_STEPS["dispatch"], "Version gate (manual dispatch)": "failure"},
+        "version": {
+            **expected.VERSION_STEPS["dispatch"],
+            "Version gate (manual dispatch)": "failure",
+        },
         "summary": {expected.SUMMARY_STEP: "failure"},
     }
     assert expected.job_problems(run, PUBLISH, jobs, steps) == []

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 
 import pytest
+from tests.workflow_run.scenarios import CI, PUBLISH, ROOT
 
 from standins.artifact_proxy import ArtifactIds, pad_signature, rewrite_request, rewrite_response
-from tests.workflow_run.scenarios import CI, PUBLISH, ROOT
 from workflow_run import environment, events
 from workflow_run.errors import WorkflowRunError
 from workflow_run.locate import MIRROR_ENV, ActionPin, pinned_actions, resolve_actions
@@ -136,7 +136,9 @@ def test_create_artifact_loses_the_mime_type_act_refuses() -> None:
 
 def test_artifacts_get_distinct_ids_and_an_id_filter_becomes_a_name_filter() -> None:
     ids = ArtifactIds()
-    listing = {"artifacts": [{"name": "checksums", "databaseId": "1"}, {"name": "dist", "databaseId": "1"}]}
+    listing = {
+        "artifacts": [{"name": "checksums", "databaseId": "1"}, {"name": "dist", "databaseId": "1"}]
+    }
     answer = json.loads(rewrite_response("ListArtifacts", b"{}", json.dumps(listing).encode(), ids))
     assert [a["databaseId"] for a in answer["artifacts"]] == ["1", "2"]
     request = json.dumps({"workflow_run_backend_id": "1", "id_filter": "2"}).encode()

@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from tests.workflow_run import expected
 from tests.workflow_run.scenarios import ADVISORY, PUBLISH, VERSION, Runs, tag_release
+
 from workflow_run import artifacts
 from workflow_run.runner import RunOutcome
 

@@ -65,11 +65,11 @@ _NODE_PRELOAD = """\
 // Loaded into every node process of an act run (NODE_OPTIONS=--require): act sets
 // ACTIONS_RESULTS_URL to its own artifact server and ignores overrides, so the
 // artifact actions are pointed at the loopback proxy in front of it from here.
-const proxy = process.env.%(env)s;
+const proxy = process.env.DUCKALOG_ARTIFACT_PROXY_URL;
 if (proxy && process.env.ACTIONS_RESULTS_URL) {
   process.env.ACTIONS_RESULTS_URL = proxy;
 }
-""" % {"env": PROXY_URL_ENV}
+"""
 
 
 def write_node_preload(directory: Path) -> Path:
@@ -219,7 +219,7 @@ class ArtifactProxy:
 
             def _read_body(self) -> bytes:
                 if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                    chunks = []
+                    chunks: list[bytes] = []
                     while True:
                         size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                         if size == 0:

@@ -18,7 +18,11 @@ RUN_ID = 1
 def names(store: Path) -> list[str]:
     """Names of the artifacts uploaded in the run, sorted."""
     run = store / str(RUN_ID)
-    return sorted(p.name for p in run.iterdir() if (p / f"{p.name}.zip").is_file()) if run.is_dir() else []
+    return (
+        sorted(p.name for p in run.iterdir() if (p / f"{p.name}.zip").is_file())
+        if run.is_dir()
+        else []
+    )
 
 
 def files(store: Path, name: str) -> dict[str, bytes]:
@@ -30,6 +34,4 @@ def files(store: Path, name: str) -> dict[str, bytes]:
     if not archive.is_file():
         raise KeyError(f"no artifact {name!r} was uploaded (have {names(store)})")
     with zipfile.ZipFile(archive) as bundle:
-        return {
-            info.filename: bundle.read(info) for info in bundle.infolist() if not info.is_dir()
-        }
+        return {info.filename: bundle.read(info) for info in bundle.infolist() if not info.is_dir()}

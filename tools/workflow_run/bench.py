@@ -27,10 +27,14 @@ def prepare(
     act = find_act()
     actions = resolve_actions(pinned_actions(workflows), root, environ)
     action_cache = base / "act-cache"
-    seeded = toolcache.seed(action_cache / "tool_cache", toolcache.find_interpreters(caller=environ))
+    seeded = toolcache.seed(
+        action_cache / "tool_cache", toolcache.find_interpreters(caller=environ)
+    )
     if not any(v.startswith("3.11.") for v in seeded):
         raise WorkflowRunError(
             "no python3.11 on PATH: setup-python needs it in the tool cache (install it, "
             "e.g. with pyenv, and run through scripts/nox, which makes it visible)"
         )
-    return Workbench(act=act, actions=actions, action_cache=action_cache, pip_cache=base / "pip-cache")
+    return Workbench(
+        act=act, actions=actions, action_cache=action_cache, pip_cache=base / "pip-cache"
+    )

@@ -30,7 +30,9 @@ from workflow_run.errors import WorkflowRunError
 
 MIRROR_ENV = "DUCKALOG_ACTIONS_MIRROR"
 GITHUB = ("github.com", 443)
-_USES = re.compile(r"^\s*(?:-\s+)?uses:\s*['\"]?(?P<action>[\w.-]+/[\w.-]+)[\w./-]*@(?P<sha>[0-9a-f]{40})")
+_USES = re.compile(
+    r"^\s*(?:-\s+)?uses:\s*['\"]?(?P<action>[\w.-]+/[\w.-]+)[\w./-]*@(?P<sha>[0-9a-f]{40})"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +44,7 @@ class ActionPin:
 
     @property
     def folder(self) -> str:
-        """Its folder name in the mirror: the repository name (``actions/checkout`` -> ``checkout``)."""
+        """Its folder in the mirror, the repository name: ``actions/checkout`` -> ``checkout``."""
         return self.action.split("/", 1)[1]
 
     def __str__(self) -> str:
@@ -134,7 +136,9 @@ def resolve_actions(
     mirror = (root / setting).resolve()
     if not mirror.is_dir():
         raise WorkflowRunError(f"{MIRROR_ENV}={setting} is not a folder (looked at {mirror})")
-    local = {pin: mirror / pin.folder for pin in pins if (mirror / pin.folder / "action.yml").is_file()}
+    local = {
+        pin: mirror / pin.folder for pin in pins if (mirror / pin.folder / "action.yml").is_file()
+    }
     if not local:
         raise WorkflowRunError(
             f"{MIRROR_ENV}={setting} holds none of the pinned actions "

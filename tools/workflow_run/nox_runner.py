@@ -40,7 +40,9 @@ def tool_cache_python(bench: Workbench, minor: str = NOX_PYTHON) -> Path:
 def seed_nox(clone: Path, bench: Workbench) -> Path:
     """Run ``scripts/nox --version`` in ``clone`` so it holds ``.venv-nox``; returns it."""
     home = clone.parent / f"{clone.name}-home"
-    env = clean_environment(home, bench.pip_cache, extra={"NOX_BOOTSTRAP_PYTHON": str(tool_cache_python(bench))})
+    env = clean_environment(
+        home, bench.pip_cache, extra={"NOX_BOOTSTRAP_PYTHON": str(tool_cache_python(bench))}
+    )
     done = subprocess.run(
         ["scripts/nox", "--version"],
         cwd=clone,

@@ -102,6 +102,8 @@ def _step_record(job: _Job, record: dict[str, Any]) -> None:
         step.groups[step.group] = []
     elif command == "endgroup":
         step.group = None
+    elif command in ("error", "warning", "notice"):  # annotations: often the failure's reason
+        step.output += f"::{command}::{record.get('arg', '')}".split("\n")
     elif command is None:
         text = str(record.get("msg", "")).rstrip("\n")
         step.output += text.split("\n") if text else [""]

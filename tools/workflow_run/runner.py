@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import shlex
 import signal
 import socket
 import subprocess
@@ -154,11 +155,14 @@ def run(bench: Workbench, clone: Path, request: ActRun, workdir: Path) -> RunOut
                 **request.env,
             },
         )
+        argv = command(bench, request, event_file, store, port)
+        # The exact invocation, to re-run by hand (with the proxy's environment).
+        (workdir / "act-command.txt").write_text(shlex.join(argv) + "\n", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                command(bench, request, event_file, store, port),
+                argv,
                 cwd=clone,
                 env=env,
                 stdin=subprocess.DEVNULL,
