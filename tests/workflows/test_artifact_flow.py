@@ -87,8 +87,10 @@ def test_broken_hand_over_is_rejected(name: str) -> None:
     text = PUBLISH.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"the mutation must change exactly one place: {old!r}"
     found = policy.check_artifact_flow(policy.Workflow.parse("publish.yml", text.replace(old, new)))
-    assert [v.rule for v in found] == [rule], [str(v) for v in found]
-    assert found[0].where.startswith(where), str(found[0])
+    # The broken hand-over is named where it happens (a missing source may also leave a
+    # later step reading a file nothing downloaded: that is reported too).
+    assert any(v.rule == rule and v.where.startswith(where) for v in found), [str(v) for v in found]
+    assert {v.rule for v in found} <= {"artifact-source", "artifact-content"}
 
 
 def test_the_summary_fault_is_named_precisely() -> None:
