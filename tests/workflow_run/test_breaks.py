@@ -27,7 +27,9 @@ def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
         "name: checksum\n          path: dist/SHA256SUMS",
         job="smoke",
     )
-    problems = expected.job_problems(run, PUBLISH, _jobs("version", "build", "smoke"), {})
+    problems = expected.job_problems(
+        run, PUBLISH, _jobs("version", "build", "smoke"), expected.TAG_RELEASE_STEPS
+    )
     assert "smoke: failure, expected success" in problems
     assert "smoke: step 'Download SHA256SUMS' failure, expected success" in problems
     assert not [p for p in problems if not p.startswith("smoke")], problems
@@ -46,7 +48,8 @@ def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:
         "            dist/*.tgz\n          if-no-files-found: error",
         job="build",
     )
-    assert expected.job_problems(run, PUBLISH, _jobs("version", "build"), {}) == []
+    steps = expected.TAG_RELEASE_STEPS
+    assert expected.job_problems(run, PUBLISH, _jobs("version", "build"), steps) == []
     wanted = {"dist", "checksums", "results-version", "results-build"}
     problems = expected.artifact_problems(run, wanted, VERSION)
     assert problems[0] == (
@@ -66,7 +69,9 @@ def test_a_broken_needs_output_is_caught(runs: Runs) -> None:
         "      version: ${{ steps.tag.outputs.release ||",
         job="build",
     )
-    problems = expected.job_problems(run, PUBLISH, _jobs("version", "build"), {})
+    problems = expected.job_problems(
+        run, PUBLISH, _jobs("version", "build"), expected.TAG_RELEASE_STEPS
+    )
     step = "Build gate (clean export, reproducibility proof, inspection, SHA256SUMS)"
     assert problems[:2] == [
         "build: failure, expected success",
