@@ -109,7 +109,9 @@ def test_failure_summary_lists_what_was_built(tmp_path: Path) -> None:
     needs = {"build": {"result": "success"}, "sign": {"result": "failure"}}
     summary = tmp_path / "summary.md"
     env = {"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)}
-    result = report("summary", "--results", str(tmp_path / "none"), "--dist", str(tmp_path), env=env)
+    result = report(
+        "summary", "--results", str(tmp_path / "none"), "--dist", str(tmp_path), env=env
+    )
     assert result.returncode == 1
     text = summary.read_text(encoding="utf-8")
     assert "## Files built by this run (sha256; not released)" in text
