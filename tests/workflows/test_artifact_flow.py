@@ -18,12 +18,9 @@ from release_gates import workflow_policy as policy
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
 
-SUMMARY_DOWNLOAD = """      - name: Collect the checksums
-        uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
-        with:
-          name: checksums
+SUMMARY_DOWNLOAD = """          pattern: checksums
           path: dist
-"""
+      - name: Job summary"""
 SMOKE_CHECKSUMS = """      - name: Download SHA256SUMS
         uses: actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c # v8.0.1
         with:
@@ -43,9 +40,15 @@ ATTEST_NEEDS = """    needs: [version, build, smoke, sbom]
 MUTATIONS: dict[str, tuple[str, str, str, str]] = {
     "summary collects the dists, not the checksums (the fault act found)": (
         SUMMARY_DOWNLOAD,
-        SUMMARY_DOWNLOAD.replace("name: checksums", "pattern: dist"),
+        SUMMARY_DOWNLOAD.replace("pattern: checksums", "pattern: dist"),
         "artifact-content",
         "publish.yml/summary/Job summary",
+    ),
+    "summary downloads by name (it fails when the build never ran, as act showed)": (
+        SUMMARY_DOWNLOAD,
+        SUMMARY_DOWNLOAD.replace("pattern: checksums", "name: checksums"),
+        "artifact-optional",
+        "publish.yml/summary/Collect the checksums",
     ),
     "download of an artifact nobody uploads": (
         SMOKE_CHECKSUMS,
@@ -90,7 +93,7 @@ def test_broken_hand_over_is_rejected(name: str) -> None:
     # The broken hand-over is named where it happens (a missing source may also leave a
     # later step reading a file nothing downloaded: that is reported too).
     assert any(v.rule == rule and v.where.startswith(where) for v in found), [str(v) for v in found]
-    assert {v.rule for v in found} <= {"artifact-source", "artifact-content"}
+    assert {v.rule for v in found} <= {"artifact-source", "artifact-content", "artifact-optional"}
 
 
 def test_the_summary_fault_is_named_precisely() -> None:

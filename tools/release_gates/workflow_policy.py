@@ -582,9 +582,13 @@ FOLDER_READS: Mapping[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {
 
 
 def check_artifact_flow(workflow: Workflow) -> list[Violation]:
-    """Every download names an artifact that a job it needs (or an earlier step) uploads,
-    and the downloaded folders hold what the job's later steps read from them.
+    """Every download has a source it needs, and its folder holds what later steps read.
 
+    A download must name an artifact that a job in its ``needs`` closure (or an
+    earlier step of its own job) uploads; the folders it fills must hold what the
+    job's later steps read from them. A job that also runs after a failure
+    (``if: always()``) must download by ``pattern:``, which finds nothing without
+    failing: by ``name:``, the download fails when the uploading job never ran.
     An upload holds the files its ``path:`` globs name, relative to their common folder.
     A step reads the paths it names inside a download's folder (``run:`` arguments,
     resolved against ``working-directory``, and ``with:`` values) and, for the folder
@@ -625,6 +629,7 @@ def check_artifact_flow(workflow: Workflow) -> list[Violation]:
     found: list[Violation] = []
     for job_id, job in jobs.items():
         sources = [u for ancestor in _ancestors(jobs, job_id) for u in uploads.get(ancestor, [])]
+        after_failure = any(f in str(job.get("if", "")) for f in _STATUS_FUNCTIONS)
         held: dict[str, list[str]] = {}  # download folder -> file globs it holds so far
         for step in [s for s in job.get("steps") or [] if isinstance(s, dict)]:
             where = _where(workflow, job_id, step)
@@ -633,6 +638,15 @@ def check_artifact_flow(workflow: Workflow) -> list[Violation]:
                 sources.append(upload(step))
                 continue
             if actions(step) == "actions/download-artifact":
+                if after_failure and "name" in with_:
+                    found.append(
+                        Violation(
+                            "artifact-optional",
+                            where,
+                            "this job also runs after a failure: download by pattern, "
+                            "since by name it fails when the uploading job did not run",
+                        )
+                    )
                 wanted = glob(with_.get("name") or with_.get("pattern") or "*")
                 matched = [
                     (n, f) for n, f in sources if n == wanted or fnmatch.fnmatchcase(n, wanted)
