@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from tests.workflow_run.scenarios import CI, PUBLISH, ROOT
 
-from standins.artifact_proxy import ArtifactIds, pad_signature, rewrite_request, rewrite_response
+from standins.artifact_proxy import (
+    PROXY_URL_ENV,
+    ArtifactIds,
+    pad_signature,
+    rewrite_request,
+    rewrite_response,
+    write_node_preload,
+)
 from workflow_run import environment, events
 from workflow_run.errors import WorkflowRunError
 from workflow_run.locate import MIRROR_ENV, ActionPin, pinned_actions, resolve_actions
@@ -145,3 +152,9 @@ def test_artifacts_get_distinct_ids_and_an_id_filter_becomes_a_name_filter() -> 
     assert json.loads(rewrite_request("ListArtifacts", request, ids))["name_filter"] == "dist"
     unknown = json.dumps({"id_filter": "9"}).encode()
     assert json.loads(rewrite_request("ListArtifacts", unknown, ids))["name_filter"] != "dist"
+
+
+def test_the_node_preload_reads_the_proxy_variable(tmp_path: Path) -> None:
+    script = write_node_preload(tmp_path).read_text(encoding="utf-8")
+    assert f"process.env.{PROXY_URL_ENV}" in script
+    assert "process.env.ACTIONS_RESULTS_URL = proxy" in script
