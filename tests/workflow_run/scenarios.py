@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import tomllib
+from packaging.markers import Marker
 
 from release_gates.osv_server import OsvServer, advisory
 from workflow_run import events
@@ -40,12 +41,13 @@ ADVISORY = "GHSA-wflw-run0-test"
 
 def locked_version(package: str, lock: Path = ROOT / "security" / "runtime.txt") -> str:
     """The version of ``package`` the runtime lock pins for Python 3.11 (the jobs' Python)."""
+    python = {"python_full_version": "3.11.7", "python_version": "3.11"}
     for line in lock.read_text(encoding="utf-8").splitlines():
-        name, sep, rest = line.partition("==")
-        if sep and name.strip() == package:
-            version, _, marker = rest.partition(";")
-            if not marker.strip() or "3.11" in marker or ">= '3.1" in marker:
-                return version.strip().rstrip("\\").strip()
+        requirement, _, marker = line.rstrip("\\ ").partition(";")
+        name, sep, version = requirement.partition("==")
+        applies = not marker.strip() or Marker(marker.strip()).evaluate(python)
+        if sep and name.strip() == package and applies:
+            return version.strip()
     raise LookupError(f"{package} is not in {lock}")
 
 
