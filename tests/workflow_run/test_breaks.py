@@ -19,24 +19,24 @@ def _jobs(*names: str) -> dict[str, str]:
 
 
 def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
-    """build uploads SHA256SUMS as `checksum`; smoke downloads `checksums` and cannot."""
+    """The version gate's result is uploaded as `result-version`.
+
+    The job stays green, but the summary collects `results-*`, so it would never see
+    the gate's message; the check of what the run uploaded names both sides.
+    """
     run = broken_copy(
         runs,
         "artifact name",
-        "name: checksums\n          path: dist/SHA256SUMS",
-        "name: checksum\n          path: dist/SHA256SUMS",
-        job="smoke",
+        "          name: results-version\n",
+        "          name: result-version\n",
+        job="version",
     )
-    problems = expected.job_problems(
-        run, PUBLISH, _jobs("version", "build", "smoke"), expected.TAG_RELEASE_STEPS
-    )
-    assert "smoke: failure, expected success" in problems
-    assert "smoke: step 'Download SHA256SUMS' failure, expected success" in problems
-    assert not [p for p in problems if not p.startswith("smoke")], problems
-    assert (
-        "Artifact not found for name: checksums"
-        in run.job("smoke").step("Download SHA256SUMS").text
-    )
+    steps = expected.TAG_RELEASE_STEPS
+    assert expected.job_problems(run, PUBLISH, _jobs("version"), steps) == []
+    assert expected.artifact_problems(run, {"results-version"}, VERSION) == [
+        "artifact 'result-version': uploaded, not expected",
+        "artifact 'results-version': expected, never uploaded",
+    ]
 
 
 def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:
