@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -237,8 +238,8 @@ def artifact_problems(run: RunOutcome, expected: Iterable[str], version: str) ->
     return problems
 
 
-def result_json(run: RunOutcome, artifact: str) -> dict:  # type: ignore[type-arg]
-    """The gate result JSON an ``results-*`` artifact holds."""
+def result_json(run: RunOutcome, artifact: str) -> dict[str, Any]:
+    """The gate result JSON a ``results-*`` artifact holds."""
     (content,) = artifacts.files(run.artifacts, artifact).values()
-    data: dict = json.loads(content)  # type: ignore[type-arg]
+    data: dict[str, Any] = json.loads(content)
     return data

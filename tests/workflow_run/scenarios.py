@@ -16,6 +16,7 @@ import shutil
 import socket
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import tomllib
 from packaging.markers import Marker
@@ -100,6 +101,10 @@ class Runs:
             self._clones[name] = target
         return self._clones[name]
 
+    def done(self, name: str) -> bool:
+        """Whether the run called ``name`` already happened."""
+        return name in self._runs
+
     def run(self, name: str, clone: Path, request: ActRun) -> RunOutcome:
         """Run ``request`` in ``clone`` unless a run called ``name`` already happened."""
         if name not in self._runs:
@@ -123,10 +128,10 @@ def in_clone(clone: Path, workflow: Path) -> Path:
 
 
 def with_osv(
-    runs: Runs, name: str, clone: Path, request: ActRun, records: list[dict]
-) -> RunOutcome:  # type: ignore[type-arg]
+    runs: Runs, name: str, clone: Path, request: ActRun, records: list[dict[str, Any]]
+) -> RunOutcome:
     """``request`` with the audit pointed at a loopback OSV server serving ``records``."""
-    if name in runs._runs:
+    if runs.done(name):
         return runs.run(name, clone, request)
     with OsvServer(records, lifetime_s=request.timeout_s + 60) as osv:
         env = {**request.env, "PIP_AUDIT_OSV_URL": osv.url}
