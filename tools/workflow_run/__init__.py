@@ -12,5 +12,8 @@ job: :mod:`~workflow_run.locate` (act and the pinned actions),
 (setup-python's tool cache), :mod:`~workflow_run.clone` (the throw-away clone),
 :mod:`~workflow_run.runner` (one act invocation), :mod:`~workflow_run.outcome`
 (what each job and step did, read from act's JSON log) and
-:mod:`~workflow_run.artifacts` (what each uploaded artifact holds).
+:mod:`~workflow_run.artifacts` (what each uploaded artifact holds), plus
+:mod:`~workflow_run.nox_runner` (the nox runner made once per clone) and
+:mod:`~workflow_run.bench` (what every run of a session shares). The artifact
+server's workaround lives with the other stand-ins: :mod:`standins.artifact_proxy`.
 """
