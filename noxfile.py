@@ -355,6 +355,31 @@ def workflow_policy(session: nox.Session) -> None:
     )
 
 
+@nox.session(tags=["tests"])
+def workflow_run(session: nox.Session) -> None:
+    """publish.yml and ci.yml run for real by act (host mode, offline), job by job.
+
+    The pinned actions come from the folder $DUCKALOG_ACTIONS_MIRROR names (relative
+    to the repository root), else act fetches them from GitHub; with neither it fails.
+    See docs/release-process.md, "Run the release workflow locally".
+    """
+    install_locked(session, "workflow-run")
+    # A temp folder of its own: pytest prunes old ones in the shared default place,
+    # which would pull a clone out from under a running job.
+    basetemp = ROOT / "build" / "workflow-run" / "tmp"
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "tests/workflow_run",
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={basetemp}",
+        *session.posargs,
+        env=gate_env(),
+    )
+
+
 @nox.session(default=False)
 def sign(session: nox.Session) -> None:
     """Sigstore-sign FILE... keylessly, writing FILE.sigstore.json (`-- --staging FILE...`

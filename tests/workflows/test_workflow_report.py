@@ -95,6 +95,29 @@ def test_failure_summary_names_the_gate_and_the_fix(tmp_path: Path) -> None:
     )
     assert "**sign**: Sigstore signing" in text  # no verify result: the job's own advice
     assert "<b>" not in text
+    assert "Files built by this run" not in text  # nothing was built
+    # The job log holds a folded copy (a local act run has no summary page).
+    assert result.stdout == f"::group::Job summary\n{text}::endgroup::\n"
+
+
+def test_failure_summary_lists_what_was_built(tmp_path: Path) -> None:
+    """sign failed after build: the hashes of the dists are still in the summary."""
+    (tmp_path / "SHA256SUMS").write_text(
+        f"{'a' * 64}  duckalog-1.0.0-py3-none-any.whl\n{'b' * 64}  duckalog-1.0.0.tar.gz\n",
+        encoding="utf-8",
+    )
+    needs = {"build": {"result": "success"}, "sign": {"result": "failure"}}
+    summary = tmp_path / "summary.md"
+    env = {"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)}
+    result = report(
+        "summary", "--results", str(tmp_path / "none"), "--dist", str(tmp_path), env=env
+    )
+    assert result.returncode == 1
+    text = summary.read_text(encoding="utf-8")
+    assert "## Files built by this run (sha256; not released)" in text
+    assert f"| duckalog-1.0.0-py3-none-any.whl | `{'a' * 64}` |" in text
+    assert f"| duckalog-1.0.0.tar.gz | `{'b' * 64}` |" in text
+    assert "https://pypi.org/project/" not in text
 
 
 def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@
 
 ``notes`` copies the version's section of ``CHANGELOG.md`` (a missing section
 fails). ``summary`` reads the workflow's ``toJSON(needs)`` and the gate results
-the jobs uploaded, and writes markdown to ``$GITHUB_STEP_SUMMARY`` (or stdout):
-on failure, which job failed, the gate's own message and what to do; on success,
+the jobs uploaded, and writes markdown to ``$GITHUB_STEP_SUMMARY`` (a folded copy
+goes to the job log) or else to stdout: on failure, which job failed, the gate's
+own message and what to do, and the sha256 of whatever was built; on success,
 the version, the sha256 of every file and the commands that verify them.
 """
 
@@ -28,6 +29,8 @@ from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "workflow_report"
+# Title of the folded copy of the job summary in the job log.
+SUMMARY_GROUP = "Job summary"
 ROOT = Path(__file__).resolve().parents[2]
 
 NO_SECTION = Problem(
@@ -113,6 +116,12 @@ def read_sums(path: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def _files_table(sums: Sequence[tuple[str, str]]) -> list[str]:
+    return ["| file | sha256 |", "|---|---|"] + [
+        f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums
+    ]
+
+
 def render_summary(
     needs: Mapping[str, Any],
     results: Mapping[str, GateResult],
@@ -144,6 +153,9 @@ def render_summary(
                     job, f"Open the `{job}` job log; re-run it locally with `scripts/nox -s {job}`."
                 )
                 lines.append(f"- **{_escape(job)}**: {_escape(advice)}")
+        if sums:  # what was built, so a re-run can be checked against the same bytes
+            lines += ["", "## Files built by this run (sha256; not released)", ""]
+            lines += _files_table(sums)
         return "\n".join(lines) + "\n", failed
     lines += [
         f"- PyPI: https://pypi.org/project/duckalog/{_escape(version)}/",
@@ -151,10 +163,8 @@ def render_summary(
         "",
         "## Files (sha256)",
         "",
-        "| file | sha256 |",
-        "|---|---|",
+        *_files_table(sums),
     ]
-    lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums]
     identity = f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
     lines += [
         "",
@@ -177,6 +187,9 @@ def _write(text: str) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(text)
+        # The job log keeps a copy, folded: logs outlive the summary page, and a local
+        # run of the workflow (act) has no summary page.
+        sys.stdout.write(f"::group::{SUMMARY_GROUP}\n{text}::endgroup::\n")
     else:
         sys.stdout.write(text)
 
