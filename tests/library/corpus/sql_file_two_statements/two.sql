@@ -1,0 +1,3 @@
+-- looks like one query
+SELECT 1 AS id;
+CREATE TABLE pwned AS SELECT 1;
