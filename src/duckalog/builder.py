@@ -33,6 +33,7 @@ from .paths import shown_path
 from .guard import build_lock, no_writers
 from .redact import Redactor
 from .sql import SETUP, Statement
+from .session import folder_variable, steps
 from .statements import generate, portable_views
 from .wording import plural
 
@@ -123,22 +124,29 @@ def session_notes(catalog: Catalog, dependencies: Dependencies) -> tuple[str, ..
         verb = "uses" if count == 1 else "use"
         notes.append(f"{plural(count, 'view')} {verb} attachment {alias}: {OPEN_WITH}")
     if catalog.portable:
-        moved = sum(
-            a.item.uri != b.item.uri for a, b in zip(catalog.views, portable_views(catalog).views)
-        )
+        moved = [
+            b.item
+            for a, b in zip(catalog.views, portable_views(catalog).views)
+            if a.item.uri != b.item.uri
+        ]
         if moved:
-            verb = "reads" if moved == 1 else "read"
+            verb = "reads" if len(moved) == 1 else "read"
+            variable = folder_variable(catalog)
+            other = "SET file_search_path to that folder"
+            if variable is not None:
+                other += f", and SET VARIABLE {variable} to it for delta and iceberg views"
             notes.append(
-                f"{plural(moved, 'view')} {verb} files relative to the catalog's folder:"
-                f" {OPEN_WITH} (other clients: SET file_search_path to that folder)"
+                f"{plural(len(moved), 'view')} {verb} files relative to the catalog's folder:"
+                f" {OPEN_WITH} (other clients: {other})"
             )
+    session = steps(catalog)
     needs = [
-        plural(len(items), noun)
-        for items, noun in (
-            (catalog.secrets, "secret"),
-            (catalog.load_extensions, "extension load"),
+        plural(count, noun)
+        for count, noun in (
+            (sum(step.kind == "secret" for step in session), "secret"),
+            (sum(step.kind == "load" for step in session), "extension load"),
         )
-        if items
+        if count
     ]
     if needs and catalog.views:
         notes.append(f"views may need the session's {' and '.join(needs)}: {OPEN_WITH}")
