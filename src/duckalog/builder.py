@@ -86,15 +86,17 @@ def check_sql_views(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -> 
 
 
 def prepare(
-    catalog: Catalog, connection: duckdb.DuckDBPyConnection
+    catalog: Catalog, connection: duckdb.DuckDBPyConnection, attached: bool = False
 ) -> tuple[Catalog, Dependencies]:
     """The checks that need DuckDB's parser; ``catalog`` with views in creation order.
 
-    Raises :class:`ConfigError` for an ``sql`` view that is not one SELECT, or
-    for views that read each other in a cycle.
+    Raises :class:`ConfigError` for an ``sql`` view that is not one SELECT, for
+    views that read each other in a cycle, for a view of an attached catalog
+    that is missing, or (``attached``: the catalog is attached by another) that
+    cannot be found from the other catalog's session.
     """
     check_sql_views(connection, catalog)
-    dependencies = analyse(catalog, connection)
+    dependencies = analyse(catalog, connection, attached)
     return order_views(catalog, dependencies=dependencies), dependencies
 
 
@@ -108,7 +110,7 @@ def validate_sql(catalog: Catalog) -> Catalog:
     connection = duckdb.connect(":memory:")
     try:
         for attached in attached_catalogs(catalog):
-            prepare(attached, connection)
+            prepare(attached, connection, attached=True)
         return prepare(catalog, connection)[0]
     finally:
         connection.close()
@@ -252,7 +254,8 @@ def _build_all(
                 ) from None
             workdirs.append(workdir)
             scratch = workdir / target.name
-            results.append(_build_in(item, scratch, scratches, redact))
+            attached = item is not catalogs[-1]
+            results.append(_build_in(item, scratch, scratches, redact, attached))
             scratches[item.database] = scratch
         with contextlib.ExitStack() as holders:
             for item in catalogs:
@@ -272,17 +275,22 @@ def _build_all(
 
 
 def _build_in(
-    catalog: Catalog, scratch: Path, building: Mapping[Path, Path], redact: Redactor
+    catalog: Catalog,
+    scratch: Path,
+    building: Mapping[Path, Path],
+    redact: Redactor,
+    attached: bool,
 ) -> tuple[int, tuple[str, ...]]:
     """Build ``catalog`` into the new file ``scratch``: (statements, notes).
 
-    ``building`` maps attached catalogs to their scratch files, attached instead.
+    ``building`` maps attached catalogs to their scratch files, attached instead;
+    ``attached`` says ``catalog`` is one of them.
     """
     import duckdb
 
     connection = duckdb.connect(str(scratch))
     try:
-        ordered, dependencies = prepare(catalog, connection)
+        ordered, dependencies = prepare(catalog, connection, attached)
         statements = generate(ordered, building)
         _execute(connection, [s for s in statements if s.phase == SETUP], redact)
         # One transaction for the catalog: one commit instead of one per view.

@@ -101,8 +101,18 @@ def database_name(catalog: Catalog) -> str:
     return os.path.splitext(catalog.database.name)[0]
 
 
-def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = None) -> Dependencies:
-    """Read every view's dependencies; ``connection`` is used only for DuckDB's parser."""
+def analyse(
+    catalog: Catalog,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    attached: bool = False,
+) -> Dependencies:
+    """Read every view's dependencies; ``connection`` is used only for DuckDB's parser.
+
+    ``attached``: the catalog is attached by another (``attachments.duckalog``).
+    DuckDB then binds its views with their own schema, not ``main``, first on the
+    search path: a view outside ``main`` that names a ``main`` view without its
+    schema works in the catalog alone but not attached, and is reported.
+    """
     sql_views = [i for i, located in enumerate(catalog.views) if located.item.sql is not None]
     refs: list[list[TableRef] | None] = []
     if sql_views:
@@ -150,6 +160,8 @@ def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = Non
                 target = views.get(("main", table))
                 if target is not None:
                     read_views[target] = None
+                    if attached and fold(located.item.schema or "main") != "main":
+                        errors.append(_unqualified(located, ref))
         view_deps.append(tuple(read_views))
         attachment_deps.append(tuple(read_attachments))
     if errors:
@@ -177,6 +189,17 @@ def session_aliases(catalog: Catalog) -> tuple[dict[str, str], dict[str, Catalog
         aliases[fold(child.alias)] = child.alias
         children[fold(child.alias)] = child.catalog
     return aliases, children
+
+
+def _unqualified(located: Located[View], ref: TableRef) -> ConfigError:
+    view = located.item
+    return ConfigError(
+        f"reads {ref.table} without its schema: in a catalog attached by another config"
+        f" (attachments.duckalog) DuckDB looks for it in schema {view.schema} only; write"
+        f" main.{ref.table}",
+        file=located.origin.file,
+        key=f"{located.origin.key}.{'sql_file' if view.sql_file else 'sql'}",
+    )
 
 
 #: Schemas of an attached catalog that hold no views of its config.
@@ -267,13 +290,21 @@ def order_views(
 
 
 def attachment_users(catalog: Catalog, dependencies: Dependencies) -> dict[str, int]:
-    """Alias -> how many views read that attached database, directly or through other views."""
+    """Alias -> how many views read that attached database, directly or through other views
+    (of this catalog, or of a catalog it attaches)."""
+    aliases, children = session_aliases(catalog)
+    # An attached catalog's views may read any attachment of its own session.
+    through = {
+        alias: set(session_aliases(child)[0].values()) for alias, child in children.items()
+    }
     reads: list[set[str]] = [set() for _ in catalog.views]
     for index in creation_order(catalog, dependencies):  # dependencies first
-        reads[index].update(dependencies.attachments[index])
+        for alias in dependencies.attachments[index]:
+            reads[index].add(alias)
+            reads[index].update(through.get(fold(alias), ()))
         for target in dependencies.views[index]:
             reads[index] |= reads[target]
-    counts: dict[str, int] = dict.fromkeys(session_aliases(catalog)[0].values(), 0)
+    counts: dict[str, int] = dict.fromkeys(aliases.values(), 0)
     for aliases in reads:
         for alias in aliases:
             counts[alias] += 1

@@ -189,8 +189,8 @@ class _Session:
     """The steps of one catalog merged with those of the catalogs it attaches.
 
     A setting may be set by several catalogs only to one value (``file_search_path``
-    entries are joined); a secret name or attachment alias may be declared once
-    (the same declaration reached twice, through two attached catalogs, counts once).
+    entries are joined); a secret name or attachment alias may be declared once,
+    unless the declarations are equal (one catalog attached by two others).
     """
 
     def __init__(self) -> None:
@@ -220,7 +220,8 @@ class _Session:
 
     def add(self, table: dict[str, Step], key: str, step: Step, what: str) -> None:
         first = table.setdefault(key, step)
-        if first is not step and first.origin != step.origin:
+        # The same declaration, or the same catalog attached by two others, counts once.
+        if first is not step and first.origin != step.origin and first.value != step.value:
             raise _conflict(step, f"{what} {step.name!r} is declared at {first.origin} too")
 
     def merge(self, other: _Session) -> None:
