@@ -31,7 +31,7 @@ def reference_db(path: Path) -> Path:
     """A DuckDB file with table ``rates`` (code, rate)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(str(path))
-    connection.execute("CREATE TABLE rates AS SELECT * FROM (VALUES ('EUR', 1.0), ('USD', 0.9)) t(code, rate)")
+    connection.execute("CREATE TABLE rates AS SELECT * FROM (VALUES ('EUR', 1.0::DOUBLE), ('USD', 0.9::DOUBLE)) t(code, rate)")
     connection.close()
     return path
 
@@ -86,7 +86,8 @@ def test_a_tree_builds_and_reopens_with_every_session(tree: Path) -> None:
         ("attach", "rates_db", "ref/duckalog.yaml: attachments.duckdb[0]"),
         ("attach", "ref", "duckalog.yaml: attachments.duckalog[0]"),
     ]
-    with pytest.raises(duckdb.Error, match='Catalog "ref" does not exist'):
+    # A plain DuckDB session has no "ref" (the message varies across duckdb releases).
+    with pytest.raises(duckdb.Error, match=r'does not exist.*"ref[".]|"ref[".].*does not exist'):
         query(catalog, "SELECT * FROM total")
     for source in (catalog, tree / "duckalog.yaml"):
         connection = duckalog.connect(source)
@@ -96,11 +97,12 @@ def test_a_tree_builds_and_reopens_with_every_session(tree: Path) -> None:
             direct = connection.execute("SELECT count(*) FROM ref.main.rates").fetchall()
         finally:
             connection.close()
-        assert total == pytest.approx(expected_total())
+        assert float(total) == pytest.approx(expected_total())
         assert codes == [("EUR",), ("USD",)]
         assert direct == [(2,)]
-    # The attached catalog stands alone too.
-    assert query(tree / "ref" / "catalog.duckdb", "SELECT count(*) FROM fx.usd") == [(1,)]
+    # The attached catalog stands alone too, with its own session.
+    alone = run_main("query", "ref/catalog.duckdb", "SELECT count(*) AS n FROM fx.usd", "--format", "csv", cwd=tree)
+    assert (alone.code, alone.stdout) == (0, "n\n1\n"), alone.stderr
 
 
 def test_validate_generate_sql_and_dry_run_cover_the_tree(tree: Path) -> None:
