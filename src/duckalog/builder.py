@@ -29,11 +29,11 @@ from .config.resolved import Catalog, attached_catalogs
 from .dependencies import Dependencies, analyse, attachment_users, order_views
 from .errors import BuildError, ConfigError, ConfigErrors
 from .extensions import with_hint
-from .paths import shown_path
 from .guard import build_lock, no_writers
+from .paths import shown_path
 from .redact import Redactor
-from .sql import SETUP, Statement
 from .session import folder_variable, steps
+from .sql import SETUP, Statement
 from .statements import generate, portable_views
 from .wording import plural
 
@@ -230,9 +230,7 @@ def _subject(catalog: Catalog) -> str:
     return f"catalog {os.path.abspath(catalog.database)}"
 
 
-def _build_all(
-    catalogs: Sequence[Catalog], redact: Redactor
-) -> list[tuple[int, tuple[str, ...]]]:
+def _build_all(catalogs: Sequence[Catalog], redact: Redactor) -> list[tuple[int, tuple[str, ...]]]:
     """Build each catalog in a scratch file beside its target, then replace them all.
 
     A catalog attaches the scratch files of the catalogs built before it. Returns

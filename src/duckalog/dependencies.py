@@ -145,8 +145,8 @@ def analyse(
                         read_views[target] = None
                 elif catalog_name in aliases:
                     read_attachments[aliases[catalog_name]] = None
-                    attached = (schema or "main", table)
-                    _check_child(errors, located, ref, children.get(catalog_name), attached)
+                    name = (schema or "main", table)
+                    _check_child(errors, located, ref, children.get(catalog_name), name)
             elif schema:
                 target = views.get((schema, table))
                 if target is None and schema == home:
@@ -294,9 +294,7 @@ def attachment_users(catalog: Catalog, dependencies: Dependencies) -> dict[str, 
     (of this catalog, or of a catalog it attaches)."""
     aliases, children = session_aliases(catalog)
     # An attached catalog's views may read any attachment of its own session.
-    through = {
-        alias: set(session_aliases(child)[0].values()) for alias, child in children.items()
-    }
+    through = {alias: set(session_aliases(child)[0].values()) for alias, child in children.items()}
     reads: list[set[str]] = [set() for _ in catalog.views]
     for index in creation_order(catalog, dependencies):  # dependencies first
         for alias in dependencies.attachments[index]:
@@ -305,8 +303,8 @@ def attachment_users(catalog: Catalog, dependencies: Dependencies) -> dict[str, 
         for target in dependencies.views[index]:
             reads[index] |= reads[target]
     counts: dict[str, int] = dict.fromkeys(aliases.values(), 0)
-    for aliases in reads:
-        for alias in aliases:
+    for read in reads:
+        for alias in read:
             counts[alias] += 1
     return {alias: count for alias, count in counts.items() if count}
 

@@ -23,10 +23,10 @@ from typing import Any
 from .config.model import (
     EXTENSION_SUFFIX,
     PUBLIC_SECRET_PARAMETERS,
+    TABLE_FORMAT_SOURCES,
     PostgresAttachment,
     Secret,
     SettingValue,
-    TABLE_FORMAT_SOURCES,
     SQLiteAttachment,
     View,
     fold,

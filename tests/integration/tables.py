@@ -44,7 +44,8 @@ def write_delta(folder: Path) -> DeltaTable:
     table = Reader(str(folder))
     assert [field.name for field in table.schema().fields] == ["id", "name", "score"]
     rows = sorted(
-        (row["id"], row["name"], row.get("score")) for row in [*first.to_pylist(), *second.to_pylist()]
+        (row["id"], row["name"], row.get("score"))
+        for row in [*first.to_pylist(), *second.to_pylist()]
     )
     return DeltaTable(folder, rows, table.version() + 1)
 

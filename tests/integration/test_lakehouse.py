@@ -21,6 +21,7 @@ from support import digest, listing, run_main
 from tables import DeltaTable, IcebergTable, write_delta, write_iceberg
 
 import duckalog
+from duckalog.builder import OPEN_WITH
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,11 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> tuple[DeltaTable, IcebergT
 def offline(extension_directory: Path, *extra: str) -> str:
     """``duckdb.settings`` that load extensions from the wheels' folder, never downloading."""
     settings = ", ".join(
-        [f'extension_directory: "{extension_directory}"', "autoinstall_known_extensions: false"]
-        + list(extra)
+        [
+            f'extension_directory: "{extension_directory}"',
+            "autoinstall_known_extensions: false",
+            *extra,
+        ]
     )
     return f"duckdb:\n  settings: {{{settings}}}\n"
 
@@ -80,9 +84,7 @@ def test_delta_table_with_two_commits_and_a_schema_change(
         + " options: {filename: true}}\n",
         encoding="utf-8",
     )
-    assert build(tmp_path)[1:] == [
-        "views may need the session's 1 extension load: open with duckalog.connect or duckalog query"
-    ]
+    assert build(tmp_path)[1:] == [f"views may need the session's 1 extension load: {OPEN_WITH}"]
     catalog = tmp_path / "catalog.duckdb"
     assert ("load", "delta", "duckalog.yaml: views[1].source") in stored(catalog)
     read, files, scored = results(
@@ -112,7 +114,10 @@ def test_iceberg_table_by_metadata_file_and_by_folder(
     )
     build(tmp_path)
     catalog = tmp_path / "catalog.duckdb"
-    assert [step[:2] for step in stored(catalog)][2:4] == [("load", "iceberg"), ("set", "unsafe_enable_version_guessing")]
+    assert [step[:2] for step in stored(catalog)][2:4] == [
+        ("load", "iceberg"),
+        ("set", "unsafe_enable_version_guessing"),
+    ]
     assert results(
         catalog,
         "SELECT id, region, amount FROM by_metadata ORDER BY id",
@@ -143,7 +148,7 @@ def test_an_attached_catalog_brings_its_extension_into_the_session(
     assert printed[1].startswith(f"built {tmp_path / 'catalog.duckdb'} (1 view) in ")
     assert printed[2:] == [
         "1 view uses attachment kid: open with duckalog.connect or duckalog query",
-        "views may need the session's 1 extension load: open with duckalog.connect or duckalog query",
+        f"views may need the session's 1 extension load: {OPEN_WITH}",
     ]
     catalog = tmp_path / "catalog.duckdb"
     assert stored(catalog) == [
@@ -199,7 +204,8 @@ def test_a_portable_folder_with_every_kind_of_view_moves(
         + "views:\n"
         + "  - {name: summary, sql_file: sql/summary.sql}\n"
         + "  - {name: events, source: delta, uri: lake/events}\n"
-        + f"  - {{name: orders, source: iceberg, uri: {folder}, options: {{allow_moved_paths: true}}}}\n",
+        + f"  - {{name: orders, source: iceberg, uri: {folder},"
+        + " options: {allow_moved_paths: true}}\n",
         encoding="utf-8",
     )
     build(original)
@@ -218,7 +224,11 @@ def test_a_portable_folder_with_every_kind_of_view_moves(
     assert len(views) == 4 and all(str(original) not in str(sql) for (sql,) in views)
     assert (events, orders, attached) == (delta.rows, iceberg.rows, lake[0].rows)
     assert summary == sorted(
-        [("delta", len(delta.rows)), ("iceberg", len(iceberg.rows)), ("attached", len(lake[0].rows))]
+        [
+            ("delta", len(delta.rows)),
+            ("iceberg", len(iceberg.rows)),
+            ("attached", len(lake[0].rows)),
+        ]
     )
     # The attached catalog opens alone too, from where it now is.
     assert rows(moved / "sub" / "catalog.duckdb", "SELECT count(*) FROM events") == [
@@ -272,7 +282,9 @@ def not_an_iceberg_table(project: Path) -> str:
 @pytest.mark.parametrize(
     "damage", [break_delta_log, not_a_delta_table, break_iceberg_metadata, not_an_iceberg_table]
 )
-def test_a_broken_table_fails_the_build_and_keeps_the_catalog(project: Path, damage: object) -> None:
+def test_a_broken_table_fails_the_build_and_keeps_the_catalog(
+    project: Path, damage: object
+) -> None:
     before = digest(project / "catalog.duckdb"), listing(project)
     expected = damage(project)  # type: ignore[operator]
     changed = listing(project)
@@ -304,7 +316,7 @@ def test_iceberg_without_avro_names_the_extension_and_the_offline_route(
     assert "avro" in run.stderr
     assert "to provide the extension offline" in run.stderr
     assert listing(tmp_path) == [
-        "duckalog.yaml", "only-iceberg", *sorted(
-            str(p.relative_to(tmp_path)) for p in only.rglob("*")
-        )
+        "duckalog.yaml",
+        "only-iceberg",
+        *sorted(str(p.relative_to(tmp_path)) for p in only.rglob("*")),
     ]

@@ -31,7 +31,10 @@ def reference_db(path: Path) -> Path:
     """A DuckDB file with table ``rates`` (code, rate)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(str(path))
-    connection.execute("CREATE TABLE rates AS SELECT * FROM (VALUES ('EUR', 1.0::DOUBLE), ('USD', 0.9::DOUBLE)) t(code, rate)")
+    connection.execute(
+        "CREATE TABLE rates AS SELECT * FROM"
+        " (VALUES ('EUR', 1.0::DOUBLE), ('USD', 0.9::DOUBLE)) t(code, rate)"
+    )
     connection.close()
     return path
 
@@ -101,7 +104,14 @@ def test_a_tree_builds_and_reopens_with_every_session(tree: Path) -> None:
         assert codes == [("EUR",), ("USD",)]
         assert direct == [(2,)]
     # The attached catalog stands alone too, with its own session.
-    alone = run_main("query", "ref/catalog.duckdb", "SELECT count(*) AS n FROM fx.usd", "--format", "csv", cwd=tree)
+    alone = run_main(
+        "query",
+        "ref/catalog.duckdb",
+        "SELECT count(*) AS n FROM fx.usd",
+        "--format",
+        "csv",
+        cwd=tree,
+    )
     assert (alone.code, alone.stdout) == (0, "n\n1\n"), alone.stderr
 
 
@@ -113,11 +123,15 @@ def test_validate_generate_sql_and_dry_run_cover_the_tree(tree: Path) -> None:
     ), run.stderr
     sql = run_main("generate-sql", "duckalog.yaml", cwd=tree).stdout
     child, parent = sql.split("-- catalog ")
-    assert child.startswith(f"-- attached catalog {tree / 'ref' / 'catalog.duckdb'}, from ref/duckalog.yaml\n")
+    assert child.startswith(
+        f"-- attached catalog {tree / 'ref' / 'catalog.duckdb'}, from ref/duckalog.yaml\n"
+    )
     assert 'CREATE VIEW "fx"."usd"' in child and "rates_db" in child
     assert f"ATTACH '{tree / 'ref' / 'catalog.duckdb'}' AS \"ref\" (READ_ONLY);" in parent
     # sql_file's text, in dependency order: orders and in_usd before total.
-    creates = [line.split(" AS ")[0] for line in parent.splitlines() if line.startswith("CREATE VIEW")]
+    creates = [
+        line.split(" AS ")[0] for line in parent.splitlines() if line.startswith("CREATE VIEW")
+    ]
     assert creates == [
         'CREATE VIEW "orders"',
         'CREATE VIEW "in_usd"',
@@ -133,8 +147,14 @@ def test_validate_generate_sql_and_dry_run_cover_the_tree(tree: Path) -> None:
     dry = run_main("build", "duckalog.yaml", "--dry-run", cwd=tree)
     assert dry.stdout == f"-- dry run: would build {tree / 'catalog.duckdb'}\n" + sql
     assert listing(tree) == [
-        "data", "data/orders.parquet", "duckalog.yaml", "ref", "ref/duckalog.yaml",
-        "ref/rates.duckdb", "sql", "sql/in_usd.sql",
+        "data",
+        "data/orders.parquet",
+        "duckalog.yaml",
+        "ref",
+        "ref/duckalog.yaml",
+        "ref/rates.duckdb",
+        "sql",
+        "sql/in_usd.sql",
     ]
 
 
@@ -168,17 +188,34 @@ def test_a_writer_on_the_attached_catalog_stops_the_whole_build(tree: Path) -> N
     assert ([digest(c) for c in catalogs], listing(tree)) == before
 
 
-def test_a_portable_tree_moves_as_a_folder(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_portable_tree_moves_as_a_folder(
+    tree: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     for config in (tree / "duckalog.yaml", tree / "ref" / "duckalog.yaml"):
-        config.write_text("duckdb: {portable: true}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+        config.write_text(
+            "duckdb: {portable: true}\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
+        )
     assert run_main("build", "duckalog.yaml", cwd=tree).code == 0
     moved = tmp_path_factory.mktemp("elsewhere") / "tree"
     shutil.copytree(tree, moved)
     shutil.rmtree(tree)
-    run = run_main("query", str(moved / "catalog.duckdb"), "SELECT round(usd, 6) AS usd FROM total", "--format", "csv", cwd=moved.parent)
+    run = run_main(
+        "query",
+        str(moved / "catalog.duckdb"),
+        "SELECT round(usd, 6) AS usd FROM total",
+        "--format",
+        "csv",
+        cwd=moved.parent,
+    )
     assert (run.code, run.stdout) == (0, f"usd\n{round(expected_total(), 6)}\n"), run.stderr
-    stored = query(moved / "catalog.duckdb", "SELECT name, definition FROM _duckalog.session WHERE kind = 'attach' ORDER BY position")
-    assert [(name, '"path": "ref/' in definition) for name, definition in stored] == [("rates_db", True), ("ref", True)]
+    stored = query(
+        moved / "catalog.duckdb",
+        "SELECT name, definition FROM _duckalog.session WHERE kind = 'attach' ORDER BY position",
+    )
+    assert [(name, '"path": "ref/' in definition) for name, definition in stored] == [
+        ("rates_db", True),
+        ("ref", True),
+    ]
 
 
 def test_a_portable_parent_needs_a_portable_child_in_its_folder(
@@ -186,7 +223,9 @@ def test_a_portable_parent_needs_a_portable_child_in_its_folder(
 ) -> None:
     monkeypatch.chdir(tree)
     config = tree / "duckalog.yaml"
-    config.write_text("duckdb: {portable: true}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    config.write_text(
+        "duckdb: {portable: true}\n" + config.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as caught:
         load_catalog("duckalog.yaml", {})
     assert str(caught.value) == (
@@ -201,7 +240,9 @@ def test_an_attached_view_outside_main_must_name_main_views_with_their_schema(
 ) -> None:
     """Alone, fx.usd finds main.rates; attached, DuckDB looks in ref.fx only."""
     child = tree / "ref" / "duckalog.yaml"
-    child.write_text(child.read_text(encoding="utf-8").replace("main.rates", "rates"), encoding="utf-8")
+    child.write_text(
+        child.read_text(encoding="utf-8").replace("main.rates", "rates"), encoding="utf-8"
+    )
     alone = run_main("build", "ref/duckalog.yaml", cwd=tree)
     assert alone.code == 0, alone.stderr
     for command in ("validate", "build"):
@@ -224,7 +265,8 @@ def test_a_config_attached_through_two_others_is_built_once(tmp_path: Path) -> N
         )
     write(
         tmp_path / "duckalog.yaml",
-        "attachments:\n  duckalog: [{alias: a, config: a/duckalog.yaml}, {alias: b, config: b/duckalog.yaml}]\n"
+        "attachments:\n  duckalog:\n"
+        "    - {alias: a, config: a/duckalog.yaml}\n    - {alias: b, config: b/duckalog.yaml}\n"
         "views: [{name: every, sql: 'SELECT * FROM a.a UNION ALL SELECT * FROM b.b'}]\n",
     )
     run = run_main("build", "duckalog.yaml", cwd=tmp_path)
@@ -234,8 +276,12 @@ def test_a_config_attached_through_two_others_is_built_once(tmp_path: Path) -> N
         f"built {tmp_path / 'a' / 'catalog.duckdb'}",
         f"built {tmp_path / 'b' / 'catalog.duckdb'}",
     ]
-    assert query(tmp_path / "catalog.duckdb", "SELECT name FROM _duckalog.session ORDER BY position") == [("shared",), ("a",), ("b",)]
-    run = run_main("query", "catalog.duckdb", "SELECT sum(n) AS n FROM every", "--format", "csv", cwd=tmp_path)
+    assert query(
+        tmp_path / "catalog.duckdb", "SELECT name FROM _duckalog.session ORDER BY position"
+    ) == [("shared",), ("a",), ("b",)]
+    run = run_main(
+        "query", "catalog.duckdb", "SELECT sum(n) AS n FROM every", "--format", "csv", cwd=tmp_path
+    )
     assert (run.code, run.stdout) == (0, "n\n2\n"), run.stderr
 
 
@@ -245,17 +291,22 @@ def test_a_config_attached_through_two_others_is_built_once(tmp_path: Path) -> N
         (
             "attachments:\n  duckalog: [{alias: k, config: c.yaml}, {alias: k2, config: c.yaml}]\n",
             "duckdb: {database: c.duckdb}\n",
-            "attachments.duckalog[1].config: c.yaml is attached already (at p.yaml: attachments.duckalog[0])",
+            "attachments.duckalog[1].config: c.yaml is attached already"
+            " (at p.yaml: attachments.duckalog[0])",
         ),
         (
-            "attachments:\n  duckdb: [{alias: k, path: x.duckdb}]\n  duckalog: [{alias: K, config: c.yaml}]\n",
+            "attachments:\n  duckdb: [{alias: k, path: x.duckdb}]\n"
+            "  duckalog: [{alias: K, config: c.yaml}]\n",
             "duckdb: {database: c.duckdb}\n",
             "attachments.duckalog[0].alias: duplicate attachment alias 'K'",
         ),
         (
-            "attachments:\n  duckdb: [{alias: x, path: x.duckdb}]\n  duckalog: [{alias: k, config: c.yaml}]\n",
-            "duckdb: {database: c.duckdb}\nattachments:\n  duckdb: [{alias: x, path: other.duckdb}]\n",
-            "c.yaml: attachments.duckdb[0]: attachment alias 'x' is declared at p.yaml: attachments.duckdb[0] too",
+            "attachments:\n  duckdb: [{alias: x, path: x.duckdb}]\n"
+            "  duckalog: [{alias: k, config: c.yaml}]\n",
+            "duckdb: {database: c.duckdb}\n"
+            "attachments:\n  duckdb: [{alias: x, path: other.duckdb}]\n",
+            "c.yaml: attachments.duckdb[0]: attachment alias 'x' is declared at"
+            " p.yaml: attachments.duckdb[0] too",
         ),
         (
             "attachments:\n  duckalog: [{alias: k, config: missing.yaml}]\n",
@@ -263,13 +314,16 @@ def test_a_config_attached_through_two_others_is_built_once(tmp_path: Path) -> N
             "attachments.duckalog[0].config: config file not found: missing.yaml",
         ),
         (
-            "attachments:\n  duckalog: [{alias: k, config: c.yaml}]\nviews: [{name: v, source: sqlite, database: k, table: t}]\n",
+            "attachments:\n  duckalog: [{alias: k, config: c.yaml}]\n"
+            "views: [{name: v, source: sqlite, database: k, table: t}]\n",
             "duckdb: {database: c.duckdb}\n",
             "views[0].database: attachment 'k' is a duckalog database, not sqlite",
         ),
     ],
 )
-def test_invalid_trees(tmp_path: Path, parent: str, child: str, message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_trees(
+    tmp_path: Path, parent: str, child: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     if child:
         write(tmp_path / "c.yaml", child)
@@ -286,10 +340,16 @@ def test_sql_file_errors_name_the_file(tmp_path: Path) -> None:
     write(tmp_path / "q" / "a.sql", "SELECT * FROM b\n")
     write(tmp_path / "q" / "b.sql", "SELECT * FROM a\n")
     cases = {
-        "views: [{name: v, sql_file: q/latin1.sql}]": "views[0].sql_file: q/latin1.sql: not a UTF-8 text file",
+        "views: [{name: v, sql_file: q/latin1.sql}]": (
+            "views[0].sql_file: q/latin1.sql: not a UTF-8 text file"
+        ),
         "views: [{name: v, sql_file: q}]": "views[0].sql_file: q: is a directory, not an SQL file",
-        "views: [{name: v, sql_file: q/a.sql, sql: SELECT 1}]": "views[0].sql_file: not allowed in an sql view",
-        "views: [{name: v, sql_file: q/a.sql, source: parquet}]": "views[0].source: not allowed in an sql_file view",
+        "views: [{name: v, sql_file: q/a.sql, sql: SELECT 1}]": (
+            "views[0].sql_file: not allowed in an sql view"
+        ),
+        "views: [{name: v, sql_file: q/a.sql, source: parquet}]": (
+            "views[0].source: not allowed in an sql_file view"
+        ),
         "views: [{name: a, sql_file: q/a.sql}, {name: b, sql_file: q/b.sql}]": (
             "views read each other in a cycle: main.a (duckalog.yaml: views[0].sql_file: q/a.sql)"
             " -> main.b (duckalog.yaml: views[1].sql_file: q/b.sql) -> main.a"
@@ -316,7 +376,11 @@ def test_sql_file_is_relative_to_the_file_that_names_it(tmp_path: Path) -> None:
 
 def test_check_files_looks_into_attached_configs_and_delta_folders(tmp_path: Path) -> None:
     (tmp_path / "lake" / "events").mkdir(parents=True)
-    write(tmp_path / "kid.yaml", "duckdb: {database: kid.duckdb}\nviews: [{name: p, source: parquet, uri: gone/*.parquet}]\n")
+    write(
+        tmp_path / "kid.yaml",
+        "duckdb: {database: kid.duckdb}\n"
+        "views: [{name: p, source: parquet, uri: gone/*.parquet}]\n",
+    )
     write(
         tmp_path / "duckalog.yaml",
         "attachments:\n  duckalog: [{alias: kid, config: kid.yaml}]\n"
@@ -326,10 +390,13 @@ def test_check_files_looks_into_attached_configs_and_delta_folders(tmp_path: Pat
     assert run_main("validate", "duckalog.yaml", cwd=tmp_path).code == 0
     run = run_main("validate", "duckalog.yaml", "--check-files", cwd=tmp_path)
     assert run.code == 2
+    gone = tmp_path / "gone" / "*.parquet"
     assert run.stderr.splitlines() == [
-        f"duckalog: error: kid.yaml: views[0].uri: no local file matches {tmp_path / 'gone' / '*.parquet'}",
-        f"duckalog: error: duckalog.yaml: views[0].uri: not a Delta table (no _delta_log folder): {tmp_path / 'lake' / 'events' / '_delta_log'}",
-        f"duckalog: error: duckalog.yaml: views[1].uri: no local file matches {tmp_path / 'lake' / 'trips' / 'metadata' / 'v1.metadata.json'}",
+        f"duckalog: error: kid.yaml: views[0].uri: no local file matches {gone}",
+        "duckalog: error: duckalog.yaml: views[0].uri: not a Delta table"
+        f" (no _delta_log folder): {tmp_path / 'lake' / 'events' / '_delta_log'}",
+        "duckalog: error: duckalog.yaml: views[1].uri: no local file matches"
+        f" {tmp_path / 'lake' / 'trips' / 'metadata' / 'v1.metadata.json'}",
     ]
 
 
@@ -338,8 +405,10 @@ def test_delta_and_iceberg_views_generate_their_readers(tmp_path: Path) -> None:
     write(
         tmp_path / "duckalog.yaml",
         "duckdb: {portable: true}\n"
-        "views:\n  - {name: e, source: delta, uri: lake/events, options: {file_row_number: true}}\n"
-        "  - {name: t, source: iceberg, uri: /elsewhere/trips, options: {allow_moved_paths: true}}\n",
+        "views:\n"
+        "  - {name: e, source: delta, uri: lake/events, options: {file_row_number: true}}\n"
+        "  - {name: t, source: iceberg, uri: /elsewhere/trips,"
+        " options: {allow_moved_paths: true}}\n",
     )
     catalog = load_catalog(tmp_path / "duckalog.yaml", {})
     from duckalog.session import folder_variable
@@ -347,11 +416,34 @@ def test_delta_and_iceberg_views_generate_their_readers(tmp_path: Path) -> None:
     variable = folder_variable(catalog)
     assert variable is not None and variable.startswith("duckalog_folder_")
     sql = run_main("generate-sql", "duckalog.yaml", cwd=tmp_path).stdout
-    assert "LOAD \"delta\";\nLOAD \"iceberg\";\n" in sql
+    assert 'LOAD "delta";\nLOAD "iceberg";\n' in sql
     assert (
-        f"CREATE VIEW \"e\" AS SELECT * FROM delta_scan(coalesce(getvariable('{variable}') || '/', '')"
+        'CREATE VIEW "e" AS SELECT * FROM delta_scan('
+        f"coalesce(getvariable('{variable}') || '/', '')"
         " || 'lake/events', \"file_row_number\" = true);"
     ) in sql
-    assert "CREATE VIEW \"t\" AS SELECT * FROM iceberg_scan('/elsewhere/trips', \"allow_moved_paths\" = true);" in sql
+    assert (
+        "CREATE VIEW \"t\" AS SELECT * FROM iceberg_scan('/elsewhere/trips',"
+        ' "allow_moved_paths" = true);' in sql
+    )
     session = run_main("generate-sql", "duckalog.yaml", "--session", cwd=tmp_path).stdout
     assert f"SET VARIABLE \"{variable}\" = '{tmp_path}';" in session
+
+
+def test_the_top_catalog_may_name_main_views_without_schema_after_reading_an_attached_one(
+    tree: Path,
+) -> None:
+    """The attached-catalog rule applies to attached catalogs only, whatever came before."""
+    config = tree / "duckalog.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "  - {name: again, schema: report, sql: 'SELECT usd FROM total'}\n",
+        encoding="utf-8",
+    )
+    run = run_main("build", "duckalog.yaml", cwd=tree)
+    assert run.code == 0, run.stderr
+    connection = duckalog.connect(tree / "catalog.duckdb")
+    try:
+        assert connection.execute("SELECT count(*) FROM report.again").fetchall() == [(1,)]
+    finally:
+        connection.close()

@@ -103,7 +103,7 @@ def interpolate_data(
 
 
 def check_view(view: model.View, key: str) -> list[Problem]:
-    """Rules across a view's keys (which of sql / sql_file / source / uri / database / table apply)."""
+    """Rules across a view's keys: which of sql, sql_file, source, uri, database, table apply."""
     problems: list[Problem] = []
 
     def forbid(field: str, reason: str) -> None:
@@ -398,7 +398,7 @@ def load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | None
 def _load_catalog(
     path: os.PathLike[str] | str, environ: Mapping[str, str] | None, chain: tuple[Path, ...]
 ) -> Catalog:
-    """One catalog; ``chain`` holds the configs attaching it (attachments.duckalog), outermost first."""
+    """One catalog; ``chain``: the configs attaching it (attachments.duckalog), outermost first."""
     display = Path(path)
     absolute = Path(os.path.abspath(display))
     chain = (*chain, _real(absolute))
