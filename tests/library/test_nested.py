@@ -447,3 +447,10 @@ def test_the_top_catalog_may_name_main_views_without_schema_after_reading_an_att
         assert connection.execute("SELECT count(*) FROM report.again").fetchall() == [(1,)]
     finally:
         connection.close()
+
+
+def test_init_help_names_the_new_kinds_of_view(tmp_path: Path) -> None:
+    run = run_main("init", "--help", cwd=tmp_path)
+    assert run.code == 0
+    text = " ".join(run.stdout.split())
+    assert "sql_file, delta and iceberg views and of an attached duckalog config" in text
