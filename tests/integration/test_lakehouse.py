@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -236,62 +236,72 @@ def test_a_portable_folder_with_every_kind_of_view_moves(
     ]
 
 
-@pytest.fixture
-def project(
-    tmp_path: Path, extension_directory: Path, lake: tuple[DeltaTable, IcebergTable]
-) -> Iterator[Path]:
-    """A built catalog over copies of both tables, to break them afterwards."""
-    shutil.copytree(lake[0].folder, tmp_path / "events")
-    shutil.copytree(lake[1].folder, tmp_path / "orders")
-    metadata = tmp_path / "orders" / "metadata" / lake[1].metadata.name
-    (tmp_path / "duckalog.yaml").write_text(
-        offline(extension_directory)
-        + "views:\n"
-        + "  - {name: events, source: delta, uri: events}\n"
-        + f"  - {{name: orders, source: iceberg, uri: orders/metadata/{metadata.name}}}\n",
-        encoding="utf-8",
-    )
-    build(tmp_path)
-    yield tmp_path
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+    extension_directory: Path,
+    lake: tuple[DeltaTable, IcebergTable],
+) -> Path:
+    """Two built catalogs over copies of the tables, ``delta/`` and ``iceberg/`` (one
+    extension each: every build loads its extensions, and they are large)."""
+    folder = tmp_path_factory.mktemp("built")
+    shutil.copytree(lake[0].folder, folder / "delta" / "events")
+    shutil.copytree(lake[1].folder, folder / "iceberg" / "orders")
+    views = {
+        "delta": "  - {name: events, source: delta, uri: events}\n",
+        "iceberg": "  - {name: orders, source: iceberg,"
+        f" uri: orders/metadata/{lake[1].metadata.name}}}\n",
+    }
+    for name, view in views.items():
+        text = offline(extension_directory) + "views:\n" + view
+        (folder / name / "duckalog.yaml").write_text(text, encoding="utf-8")
+        build(folder / name)
+    return folder
 
 
-def break_delta_log(project: Path) -> str:
+def break_delta_log(project: Path) -> None:
     last = sorted((project / "events" / "_delta_log").glob("*.json"))[-1]
     last.write_text('{"add": {"path": ', encoding="utf-8")
-    return 'build failed at view "events" (duckalog.yaml: views[0].uri)'
 
 
-def not_a_delta_table(project: Path) -> str:
+def not_a_delta_table(project: Path) -> None:
     shutil.rmtree(project / "events" / "_delta_log")
-    return 'build failed at view "events" (duckalog.yaml: views[0].uri)'
 
 
-def break_iceberg_metadata(project: Path) -> str:
+def break_iceberg_metadata(project: Path) -> None:
     metadata = sorted((project / "orders" / "metadata").glob("*.metadata.json"))[-1]
     text = metadata.read_text(encoding="utf-8")
     metadata.write_text(text[: len(text) // 2], encoding="utf-8")
-    return 'build failed at view "orders" (duckalog.yaml: views[1].uri)'
 
 
-def not_an_iceberg_table(project: Path) -> str:
+def not_an_iceberg_table(project: Path) -> None:
     metadata = sorted((project / "orders" / "metadata").glob("*.metadata.json"))[-1]
     metadata.write_text(json.dumps({"not": "iceberg"}), encoding="utf-8")
-    return 'build failed at view "orders" (duckalog.yaml: views[1].uri)'
 
 
 @pytest.mark.parametrize(
-    "damage", [break_delta_log, not_a_delta_table, break_iceberg_metadata, not_an_iceberg_table]
+    ("damage", "kind", "view"),
+    [
+        (break_delta_log, "delta", "events"),
+        (not_a_delta_table, "delta", "events"),
+        (break_iceberg_metadata, "iceberg", "orders"),
+        (not_an_iceberg_table, "iceberg", "orders"),
+    ],
 )
 def test_a_broken_table_fails_the_build_and_keeps_the_catalog(
-    project: Path, damage: object
+    built: Path, tmp_path: Path, damage: Callable[[Path], None], kind: str, view: str
 ) -> None:
-    before = digest(project / "catalog.duckdb"), listing(project)
-    expected = damage(project)  # type: ignore[operator]
+    project = tmp_path / kind
+    shutil.copytree(built / kind, project)
+    before = digest(project / "catalog.duckdb")
+    damage(project)
     changed = listing(project)
     run = run_main("build", "duckalog.yaml", cwd=project)
     assert run.code == 3, run.stderr
-    assert run.stderr.startswith(f"duckalog: error: {expected}: ")
-    assert (digest(project / "catalog.duckdb"), listing(project)) == (before[0], changed)
+    assert run.stderr.startswith(
+        f'duckalog: error: build failed at view "{view}" (duckalog.yaml: views[0].uri): '
+    )
+    assert (digest(project / "catalog.duckdb"), listing(project)) == (before, changed)
 
 
 def test_iceberg_without_avro_names_the_extension_and_the_offline_route(
