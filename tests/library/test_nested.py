@@ -454,3 +454,32 @@ def test_init_help_names_the_new_kinds_of_view(tmp_path: Path) -> None:
     assert run.code == 0
     text = " ".join(run.stdout.split())
     assert "sql_file, delta and iceberg views and of an attached duckalog config" in text
+
+
+def test_an_attached_configs_credentials_are_stored_by_reference_only(tmp_path: Path) -> None:
+    write(
+        tmp_path / "kid" / "duckalog.yaml",
+        "duckdb:\n  secrets:\n"
+        '    - {type: s3, name: lake, key_id: "${env:T_KEY}", secret: "${env:T_SECRET}"}\n'
+        "views: [{name: k, sql: 'SELECT 1 AS n'}]\n",
+    )
+    write(
+        tmp_path / "duckalog.yaml",
+        "attachments:\n  duckalog: [{alias: kid, config: kid/duckalog.yaml}]\n"
+        "views: [{name: v, sql: 'SELECT n FROM kid.k'}]\n",
+    )
+    env = {"T_KEY": "AKIA-kid-key", "T_SECRET": "kid secret value"}
+    run = run_main("generate-sql", "duckalog.yaml", cwd=tmp_path, env=env)
+    assert run.code == 0, run.stderr
+    parent = run.stdout.split("-- catalog ")[1]
+    stored = [
+        line for line in parent.splitlines() if line.startswith('INSERT INTO "_duckalog"."session"')
+    ]
+    assert len(stored) == 1
+    assert '"secret": "${env:T_SECRET}"' in stored[0] and '"key_id": "${env:T_KEY}"' in stored[0]
+    assert "kid/duckalog.yaml: duckdb.secrets[0]" in stored[0]
+    assert all(value not in run.stdout for value in env.values())
+    session = run_main("generate-sql", "duckalog.yaml", "--session", cwd=tmp_path, env=env)
+    assert session.stdout.startswith(
+        'CREATE SECRET "lake" ("type" \'s3\', "key_id" \'***\', "secret" \'***\');\n'
+    )
