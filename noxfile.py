@@ -120,11 +120,12 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.11", tags=["tests"], requires=["test_wheel"])
 def integration(session: nox.Session) -> None:
-    """The library against real SQLite files and a real PostgreSQL server.
+    """The library against real SQLite files, a real PostgreSQL server and real Delta
+    Lake and Iceberg tables (written by deltalake and pyiceberg in the tests).
 
-    duckdb 1.4.4 with the PyPI extension wheels duckdb-ext-sqlite/-postgres,
-    loaded offline from their folder; PostgreSQL is started by the tests
-    (skipped, with the reason, where no PostgreSQL binaries exist).
+    duckdb 1.4.4 with the PyPI extension wheels duckdb-ext-sqlite/-postgres/
+    -delta/-iceberg/-avro, loaded offline from their folder; PostgreSQL is started
+    by the tests (skipped, with the reason, where no PostgreSQL binaries exist).
     """
     install_locked(session, "integration")
     install_wheel(session)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import EXIT_INVALID_CONFIG, EXIT_OK, ConfigErrors, DuckalogError
 from .wording import plural
+
+if TYPE_CHECKING:
+    from .config.resolved import Catalog
 
 PROG = "duckalog"
 
@@ -42,9 +45,11 @@ class _VersionAction(argparse.Action):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a config (syntax, schema, env, imports, references, sql views, view cycles)."""
+    """Check a config and the configs it attaches (syntax, schema, env, imports, references,
+    sql and sql_file views, view cycles, config cycles)."""
     from .builder import validate_sql
     from .config import load_catalog
+    from .config.resolved import attached_catalogs
 
     catalog = validate_sql(load_catalog(args.config))
     if args.check_files:
@@ -53,12 +58,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
         missing = missing_files(catalog)
         if missing:
             raise ConfigErrors(missing)
-    print(f"{args.config}: valid ({plural(len(catalog.views), 'view')})")
+    attached = [
+        f"{item.config_file} ({plural(len(item.views), 'view')})"
+        for item in attached_catalogs(catalog)
+    ]
+    suffix = f"; attaches {', '.join(attached)}" if attached else ""
+    print(f"{args.config}: valid ({plural(len(catalog.views), 'view')}){suffix}")
     return EXIT_OK
 
 
+def _write_builds(catalog: Catalog) -> None:
+    """The SQL that builds each attached catalog, then ``catalog``'s, secrets redacted."""
+    from .config.resolved import attached_catalogs
+    from .sql import render
+    from .statements import generate
+
+    attached = attached_catalogs(catalog)
+    for item in attached:
+        sys.stdout.write(f"-- attached catalog {item.database}, from {item.config_file}\n")
+        sys.stdout.write(render(generate(item)))
+    if attached:
+        sys.stdout.write(f"-- catalog {catalog.database}, from {catalog.config_file}\n")
+    sys.stdout.write(render(generate(catalog)))
+
+
 def cmd_generate_sql(args: argparse.Namespace) -> int:
-    """Print the SQL a build would run, secrets redacted."""
+    """Print the SQL a build would run (first for each attached catalog), secrets redacted."""
     from .config import load_catalog
     from .sql import render
 
@@ -68,14 +93,13 @@ def cmd_generate_sql(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render(session_statements(catalog)))
         return EXIT_OK
-    from .statements import generate
-
-    sys.stdout.write(render(generate(catalog)))
+    _write_builds(catalog)
     return EXIT_OK
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build the catalog atomically (or, with --dry-run, show what would be run)."""
+    """Build the catalog, and first the catalogs it attaches, all or nothing (or, with
+    --dry-run, show what would be run)."""
     from .config import load_catalog
 
     catalog = load_catalog(args.config)
@@ -85,17 +109,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         catalog = catalog.with_database(Path(args.database))
     if args.dry_run:
         from .builder import validate_sql
-        from .sql import render
-        from .statements import generate
 
         catalog = validate_sql(catalog)
         sys.stdout.write(f"-- dry run: would build {catalog.database}\n")
-        sys.stdout.write(render(generate(catalog)))
+        _write_builds(catalog)
         return EXIT_OK
     from .builder import build
 
     result = build(catalog)
     if not args.quiet:
+        for attached in result.attached:
+            print(f"built {attached.database} ({plural(attached.views, 'view')}), attached")
         views = plural(result.views, "view")
         print(f"built {result.database} ({views}) in {result.seconds:.2f} s")
         for note in result.notes:
@@ -117,7 +141,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    """Write a starter config."""
+    """Write a starter config: one SQL view, and commented examples of parquet, csv,
+    sql_file, delta and iceberg views and of an attached duckalog config."""
     from pathlib import Path
 
     from .starter import STARTER_CONFIG

@@ -20,9 +20,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .config.model import fold
-from .config.resolved import Catalog
-from .errors import ConfigError
+from .config.model import SESSION_SCHEMA, View, fold
+from .config.resolved import Catalog, Located
+from .errors import ConfigError, ConfigErrors
+from .paths import shown_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -100,8 +101,18 @@ def database_name(catalog: Catalog) -> str:
     return os.path.splitext(catalog.database.name)[0]
 
 
-def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = None) -> Dependencies:
-    """Read every view's dependencies; ``connection`` is used only for DuckDB's parser."""
+def analyse(
+    catalog: Catalog,
+    connection: duckdb.DuckDBPyConnection | None = None,
+    attached: bool = False,
+) -> Dependencies:
+    """Read every view's dependencies; ``connection`` is used only for DuckDB's parser.
+
+    ``attached``: the catalog is attached by another (``attachments.duckalog``).
+    DuckDB then binds its views with their own schema, not ``main``, first on the
+    search path: a view outside ``main`` that names a ``main`` view without its
+    schema works in the catalog alone but not attached, and is reported.
+    """
     sql_views = [i for i, located in enumerate(catalog.views) if located.item.sql is not None]
     refs: list[list[TableRef] | None] = []
     if sql_views:
@@ -114,13 +125,12 @@ def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = Non
         else:
             refs = table_refs(connection, queries)
     by_view = dict(zip(sql_views, refs))
-    views = {
-        (fold(v.item.schema or "main"), fold(v.item.name)): i for i, v in enumerate(catalog.views)
-    }
-    aliases = {fold(a.item.alias): a.item.alias for a in catalog.attachments}
+    views = _view_keys(catalog)
+    aliases, children = session_aliases(catalog)
     home = fold(database_name(catalog))
     view_deps: list[tuple[int, ...]] = []
     attachment_deps: list[tuple[str, ...]] = []
+    errors: list[ConfigError] = []
     for index, located in enumerate(catalog.views):
         read_views: dict[int, None] = {}
         read_attachments: dict[str, None] = {}
@@ -135,6 +145,8 @@ def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = Non
                         read_views[target] = None
                 elif catalog_name in aliases:
                     read_attachments[aliases[catalog_name]] = None
+                    name = (schema or "main", table)
+                    _check_child(errors, located, ref, children.get(catalog_name), name)
             elif schema:
                 target = views.get((schema, table))
                 if target is None and schema == home:
@@ -143,19 +155,87 @@ def analyse(catalog: Catalog, connection: duckdb.DuckDBPyConnection | None = Non
                     read_views[target] = None
                 elif schema in aliases:  # `alias.table`: the attachment's default schema
                     read_attachments[aliases[schema]] = None
+                    _check_child(errors, located, ref, children.get(schema), ("main", table))
             else:
                 target = views.get(("main", table))
                 if target is not None:
                     read_views[target] = None
+                    if attached and fold(located.item.schema or "main") != "main":
+                        errors.append(_unqualified(located, ref))
         view_deps.append(tuple(read_views))
         attachment_deps.append(tuple(read_attachments))
+    if errors:
+        raise ConfigErrors(errors)
     return Dependencies(tuple(view_deps), tuple(attachment_deps))
+
+
+def _view_keys(catalog: Catalog) -> dict[tuple[str, str], int]:
+    """(schema, name) as DuckDB compares them -> position of the view."""
+    return {
+        (fold(v.item.schema or "main"), fold(v.item.name)): i for i, v in enumerate(catalog.views)
+    }
+
+
+def session_aliases(catalog: Catalog) -> tuple[dict[str, str], dict[str, Catalog]]:
+    """Every alias attached in ``catalog``'s session (folded -> as declared), and the
+    catalogs of ``attachments.duckalog`` among them (folded alias -> catalog), at any depth."""
+    aliases = {fold(a.item.alias): a.item.alias for a in catalog.attachments}
+    children: dict[str, Catalog] = {}
+    for located in catalog.children:
+        child = located.item
+        inner_aliases, inner_children = session_aliases(child.catalog)
+        aliases.update(inner_aliases)
+        children.update(inner_children)
+        aliases[fold(child.alias)] = child.alias
+        children[fold(child.alias)] = child.catalog
+    return aliases, children
+
+
+def _unqualified(located: Located[View], ref: TableRef) -> ConfigError:
+    view = located.item
+    return ConfigError(
+        f"reads {ref.table} without its schema: in a catalog attached by another config"
+        f" (attachments.duckalog) DuckDB looks for it in schema {view.schema} only; write"
+        f" main.{ref.table}",
+        file=located.origin.file,
+        key=f"{located.origin.key}.{'sql_file' if view.sql_file else 'sql'}",
+    )
+
+
+#: Schemas of an attached catalog that hold no views of its config.
+_NOT_VIEWS = frozenset({SESSION_SCHEMA, "information_schema", "pg_catalog"})
+
+
+def _check_child(
+    errors: list[ConfigError],
+    located: Located[View],
+    ref: TableRef,
+    child: Catalog | None,
+    name: tuple[str, str],
+) -> None:
+    """A view read from an attached duckalog catalog must be one of that catalog's views."""
+    if child is None or name[0] in _NOT_VIEWS or name in _view_keys(child):
+        return
+    written = ".".join(part for part in (ref.catalog, ref.schema, ref.table) if part)
+    view = located.item
+    errors.append(
+        ConfigError(
+            f"reads {written}, but the catalog of {child.config_file} has no view"
+            f" {name[0]}.{name[1]}",
+            file=located.origin.file,
+            key=f"{located.origin.key}.{'sql_file' if view.sql_file else 'sql'}",
+        )
+    )
 
 
 def _describe(catalog: Catalog, index: int, where: bool = True) -> str:
     located = catalog.views[index]
     name = f"{located.item.schema or 'main'}.{located.item.name}"
-    return f"{name} ({located.origin})" if where else name
+    if not where:
+        return name
+    if located.item.sql_file is not None:
+        return f"{name} ({located.origin}.sql_file: {shown_path(located.item.sql_file)})"
+    return f"{name} ({located.origin})"
 
 
 def creation_order(catalog: Catalog, dependencies: Dependencies) -> list[int]:
@@ -210,15 +290,21 @@ def order_views(
 
 
 def attachment_users(catalog: Catalog, dependencies: Dependencies) -> dict[str, int]:
-    """Alias -> how many views read that attached database, directly or through other views."""
+    """Alias -> how many views read that attached database, directly or through other views
+    (of this catalog, or of a catalog it attaches)."""
+    aliases, children = session_aliases(catalog)
+    # An attached catalog's views may read any attachment of its own session.
+    through = {alias: set(session_aliases(child)[0].values()) for alias, child in children.items()}
     reads: list[set[str]] = [set() for _ in catalog.views]
     for index in creation_order(catalog, dependencies):  # dependencies first
-        reads[index].update(dependencies.attachments[index])
+        for alias in dependencies.attachments[index]:
+            reads[index].add(alias)
+            reads[index].update(through.get(fold(alias), ()))
         for target in dependencies.views[index]:
             reads[index] |= reads[target]
-    counts: dict[str, int] = {a.item.alias: 0 for a in catalog.attachments}
-    for aliases in reads:
-        for alias in aliases:
+    counts: dict[str, int] = dict.fromkeys(aliases.values(), 0)
+    for read in reads:
+        for alias in read:
             counts[alias] += 1
     return {alias: count for alias, count in counts.items() if count}
 
@@ -231,5 +317,6 @@ __all__ = [
     "creation_order",
     "database_name",
     "order_views",
+    "session_aliases",
     "table_refs",
 ]

@@ -42,3 +42,11 @@ def relative_to(path: str, folder: Path | str) -> str:
 def path_list(value: str, convert: Callable[[str], str]) -> str:
     """Apply ``convert`` to each entry of a comma-separated list of paths."""
     return ",".join(convert(part) if part else part for part in value.split(","))
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    text = str(path)
+    if is_url(text) or not os.path.isabs(text):
+        return text
+    return relative_to(text, os.getcwd())

@@ -3,20 +3,25 @@
 """The session a catalog's views need, and how a build stores it in the catalog.
 
 DuckDB keeps views in the catalog file, but not what they need to run: settings,
-loaded extensions, secrets and attached databases last only as long as one
-connection. The session is that list of steps, replayed in this order: the
-settings that decide how extensions load (``extension_directory``,
-``autoload_known_extensions`` ...), extension loads, every other setting (an
-extension's own settings exist only once it is loaded; ``file_search_path`` of
-a portable catalog among them), secrets, attachments.
+loaded extensions, variables, secrets and attached databases last only as long
+as one connection. The session is that list of steps, replayed in this order:
+the settings that decide how extensions load (``extension_directory``,
+``autoload_known_extensions`` ...), extension loads (those listed, and those
+that ``delta`` and ``iceberg`` views need), every other setting (an extension's
+own settings exist only once it is loaded; ``file_search_path`` of a portable
+catalog among them), variables (the folder of a portable catalog whose
+table-format views read relative paths), secrets, attachments. A catalog that
+attaches other catalogs (``attachments.duckalog``) has their sessions in its
+own, each followed by the ``ATTACH`` of that catalog file.
 
 A build stores the steps in the catalog, in ``_duckalog.session``::
 
     position    INTEGER    replay order, from 1
-    kind        VARCHAR    set | load | secret | attach
-    name        VARCHAR    setting, extension, secret name or attachment alias
+    kind        VARCHAR    set | load | variable | secret | attach
+    name        VARCHAR    setting, extension, variable, secret name or attachment alias
     definition  VARCHAR    JSON object: the config item (keys as in the config;
-                           an attachment also has "type": duckdb|sqlite|postgres)
+                           an attachment also has "type": duckdb|sqlite|postgres;
+                           a setting or variable has "value")
     not_stored  VARCHAR[]  keys of credentials written in the config, left out
     origin      VARCHAR    where the item was declared (config file: key path)
 
@@ -31,6 +36,7 @@ under the catalog's folder are stored relative to it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -45,6 +51,8 @@ from .config.model import (
     PATH_SETTINGS,
     PUBLIC_SECRET_PARAMETERS,
     SESSION_SCHEMA,
+    SOURCE_EXTENSIONS,
+    TABLE_FORMAT_SOURCES,
     DuckDBAttachment,
     PostgresAttachment,
     Secret,
@@ -53,11 +61,11 @@ from .config.model import (
     fold,
     is_credential_setting,
 )
-from .config.resolved import Attachment, Catalog, Origin
+from .config.resolved import Attachment, Catalog, Located, Origin
 from .config.validate import Validator
-from .errors import SessionError
+from .errors import ConfigError, SessionError
 from .interpolation import InterpolationError, interpolate
-from .paths import path_list, relative_to, resolve_path
+from .paths import is_url, path_list, relative_to, resolve_path
 from .sql import (
     CATALOG,
     SETUP,
@@ -70,6 +78,7 @@ from .sql import (
     quote_ident,
     quote_string,
     set_setting,
+    set_variable,
 )
 
 if TYPE_CHECKING:
@@ -85,7 +94,13 @@ ATTACHMENT_TYPES: dict[str, type[Attachment]] = {
     "postgres": PostgresAttachment,
 }
 _SECRET_FIELDS = ("type", "name", "provider", "scope")
-_KINDS = {"set": "setting", "load": "extension", "secret": "secret", "attach": "attachment"}
+_KINDS = {
+    "set": "setting",
+    "load": "extension",
+    "variable": "variable",
+    "secret": "secret",
+    "attach": "attachment",
+}
 
 StepValue = Union[SettingValue, Secret, DuckDBAttachment, SQLiteAttachment, PostgresAttachment]
 
@@ -109,7 +124,7 @@ class Step:
     @property
     def subject(self) -> str:
         """What the step sets up, for messages: ``attachment "pg" (duckalog.yaml: ...)``."""
-        name = self.name if self.kind in ("set", "load") else quote_ident(self.name)
+        name = self.name if self.kind in ("set", "load", "variable") else quote_ident(self.name)
         return f"{_KINDS[self.kind]} {name} ({self.origin})"
 
     def sql(self, redact: bool) -> str:
@@ -119,6 +134,8 @@ class Step:
             return set_setting(self.name, self.value, redact=secret)  # type: ignore[arg-type]
         if self.kind == "load":
             return load_extension(str(self.value))
+        if self.kind == "variable":
+            return set_variable(self.name, str(self.value))
         if isinstance(self.value, Secret):
             return create_secret(self.value, redact)
         return attach(self.value, redact)  # type: ignore[arg-type]
@@ -129,31 +146,171 @@ def folder_of(database: Path) -> Path:
     return Path(os.path.abspath(database)).parent
 
 
-def steps(catalog: Catalog) -> list[Step]:
-    """The session of ``catalog``, in replay order (see the module docstring)."""
+def folder_variable(catalog: Catalog) -> str | None:
+    """The DuckDB variable holding a portable catalog's folder, when its views need one.
+
+    ``delta_scan`` and ``iceberg_scan`` do not look up relative paths in
+    ``file_search_path``, so a portable catalog's table-format views read
+    ``getvariable(NAME) || '/' || 'relative/path'``. The name is unique per
+    catalog file (a hash of its path at build time), so a parent catalog and the
+    catalogs it attaches each have their own. None when no view needs it.
+    """
+    if not catalog.portable:
+        return None
+    folder = folder_of(catalog.database)
+    for located in catalog.views:
+        view = located.item
+        if view.source in TABLE_FORMAT_SOURCES and view.uri is not None:
+            # Under the folder: absolute as loaded, or relative once made portable.
+            inside = relative_to(view.uri, folder) != view.uri
+            if inside or not (os.path.isabs(view.uri) or is_url(view.uri)):
+                digest = hashlib.sha256(str(Path(os.path.abspath(catalog.database))).encode())
+                return f"duckalog_folder_{digest.hexdigest()[:16]}"
+    return None
+
+
+def _source_extensions(catalog: Catalog) -> list[Located[str]]:
+    """The extensions the catalog's table-format views need and the config does not load."""
+    listed = {fold(Path(located.item).name) for located in catalog.load_extensions}
+    listed |= {fold(located.item) for located in catalog.load_extensions}
+    found: dict[str, Located[str]] = {}
+    for located in catalog.views:
+        extension = SOURCE_EXTENSIONS.get(located.item.source or "")
+        if extension is None or extension in found:
+            continue
+        if extension in listed or f"{extension}{EXTENSION_SUFFIX}" in listed:
+            continue
+        origin = Origin(located.origin.file, f"{located.origin.key}.source")
+        found[extension] = Located(extension, origin)
+    return list(found.values())
+
+
+class _Session:
+    """The steps of one catalog merged with those of the catalogs it attaches.
+
+    A setting may be set by several catalogs only to one value (``file_search_path``
+    entries are joined); a secret name or attachment alias may be declared once,
+    unless the declarations are equal (one catalog attached by two others).
+    """
+
+    def __init__(self) -> None:
+        self.settings: dict[str, Step] = {}
+        self.loads: dict[str, Step] = {}
+        self.variables: dict[str, Step] = {}
+        self.secrets: dict[str, Step] = {}
+        self.attachments: dict[str, Step] = {}
+
+    def set(self, step: Step) -> None:
+        first = self.settings.get(step.name)
+        if first is None:
+            self.settings[step.name] = step
+        elif step.name == "file_search_path" and isinstance(step.value, str):
+            entries = str(first.value).split(",")
+            extra = [entry for entry in step.value.split(",") if entry not in entries]
+            if extra:
+                joined = ",".join([*entries, *extra])
+                self.settings[step.name] = dataclasses.replace(first, value=joined)
+        elif first.value != step.value:
+            shown = (
+                "differs"
+                if is_credential_setting(step.name)
+                else f"is {literal(step.value)}, but {literal(first.value)}"
+            )
+            raise _conflict(step, f"setting {step.name} {shown} at {first.origin}")
+
+    def add(self, table: dict[str, Step], key: str, step: Step, what: str) -> None:
+        first = table.setdefault(key, step)
+        # The same declaration, or the same catalog attached by two others, counts once.
+        if first is not step and first.origin != step.origin and first.value != step.value:
+            raise _conflict(step, f"{what} {step.name!r} is declared at {first.origin} too")
+
+    def merge(self, other: _Session) -> None:
+        for step in other.settings.values():
+            self.set(step)
+        for step in other.loads.values():
+            self.loads.setdefault(str(step.value), step)
+        for step in other.variables.values():
+            self.variables.setdefault(step.name, step)
+        for step in other.secrets.values():
+            self.add(self.secrets, fold(step.name), step, "secret")
+        for step in other.attachments.values():
+            self.add(self.attachments, fold(step.name), step, "attachment alias")
+
+    def steps(self) -> list[Step]:
+        settings = list(self.settings.values())
+        return [
+            *(step for step in settings if step.name in EXTENSION_LOADING_SETTINGS),
+            *self.loads.values(),
+            *(step for step in settings if step.name not in EXTENSION_LOADING_SETTINGS),
+            *self.variables.values(),
+            *self.secrets.values(),
+            *self.attachments.values(),
+        ]
+
+
+def _conflict(step: Step, message: str) -> ConfigError:
+    """A session conflict between a catalog and one it attaches, at ``step``'s declaration."""
+    declared = step.declared
+    text = f"{message}: a session holds one of each (catalogs attached with attachments.duckalog"
+    text += " share the session of the catalog attaching them)"
+    if declared is None:
+        return ConfigError(text)
+    return ConfigError(text, file=declared.file, key=declared.key)
+
+
+def _located_step(kind: str, name: str, value: StepValue, origin: Origin) -> Step:
+    return Step(kind, name, value, str(origin), origin)
+
+
+def _session(catalog: Catalog, building: Mapping[Path, Path]) -> _Session:
+    found = _Session()
     settings = dict(catalog.settings)
     if catalog.portable:
         extra = settings.get("file_search_path")
         folder = str(folder_of(catalog.database))
         settings["file_search_path"] = f"{folder},{extra}" if extra else folder
-    set_steps: list[Step] = []
     for name, value in settings.items():
         origin = catalog.setting_origin(name)
         if catalog.portable and name == "file_search_path" and name not in catalog.settings:
             origin = Origin(catalog.config_file, "duckdb.portable")
-        set_steps.append(Step("set", name, value, str(origin), origin))
-    found = [step for step in set_steps if step.name in EXTENSION_LOADING_SETTINGS]
-    for located in catalog.load_extensions:
-        origin = located.origin
-        found.append(Step("load", located.item, located.item, str(origin), origin))
-    found += [step for step in set_steps if step.name not in EXTENSION_LOADING_SETTINGS]
+        found.set(_located_step("set", name, value, origin))
+    for located in (*catalog.load_extensions, *_source_extensions(catalog)):
+        step = _located_step("load", located.item, located.item, located.origin)
+        found.loads.setdefault(located.item, step)
+    variable = folder_variable(catalog)
+    if variable is not None:
+        origin = Origin(catalog.config_file, "duckdb.portable")
+        folder = str(folder_of(catalog.database))
+        found.variables[variable] = _located_step("variable", variable, folder, origin)
     for located_secret in catalog.secrets:
-        secret, origin = located_secret.item, located_secret.origin
-        found.append(Step("secret", secret.name, secret, str(origin), origin))
+        secret = located_secret.item
+        step = _located_step("secret", secret.name, secret, located_secret.origin)
+        found.add(found.secrets, fold(secret.name), step, "secret")
     for located_attachment in catalog.attachments:
-        attachment, origin = located_attachment.item, located_attachment.origin
-        found.append(Step("attach", attachment.alias, attachment, str(origin), origin))
+        attachment = located_attachment.item
+        step = _located_step("attach", attachment.alias, attachment, located_attachment.origin)
+        found.add(found.attachments, fold(attachment.alias), step, "attachment alias")
+    for located_child in catalog.children:
+        child = located_child.item
+        found.merge(_session(child.catalog, building))
+        database = child.catalog.database
+        path = str(building.get(database, database))
+        attachment = DuckDBAttachment(alias=child.alias, path=path, read_only=child.read_only)
+        step = _located_step("attach", child.alias, attachment, located_child.origin)
+        found.add(found.attachments, fold(child.alias), step, "attachment alias")
     return found
+
+
+def steps(catalog: Catalog, building: Mapping[Path, Path] | None = None) -> list[Step]:
+    """The session of ``catalog``, in replay order (see the module docstring).
+
+    It includes the sessions of the catalogs it attaches (``attachments.duckalog``),
+    each followed by the ``ATTACH`` of that catalog. ``building`` maps the
+    database of an attached catalog to the file to attach instead (the builder's
+    scratch copy). Raises :class:`~duckalog.errors.ConfigError` when two catalogs
+    of one session disagree (a setting's value, a secret name, an alias).
+    """
+    return _session(catalog, building or {}).steps()
 
 
 def statements(session: Sequence[Step]) -> list[Statement]:
@@ -200,6 +357,8 @@ class _Record:
             else:
                 result["value"] = step.value
             return result
+        if step.kind == "variable":
+            return {"value": _paths(str(step.value), self.folder, portable)}
         if step.kind == "load":
             extension = str(step.value)
             if extension.endswith(EXTENSION_SUFFIX):
@@ -355,6 +514,11 @@ class _Restore:
             elif name in PATH_SETTINGS and isinstance(value, str):
                 value = path_list(value, self.resolve_path)
             value = validator.convert(SettingValue, value, "value", {})
+        elif kind == "variable":
+            validator.convert(str, name, "name", {"pattern": KEYWORD_PATTERN})
+            value = validator.convert(str, data.get("value"), "value", {})
+            if isinstance(value, str):
+                value = self.resolve_path(value)
         elif kind == "load":
             value = validator.convert(
                 str,

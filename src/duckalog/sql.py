@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .config.model import (
     EXTENSION_SUFFIX,
     PUBLIC_SECRET_PARAMETERS,
+    TABLE_FORMAT_SOURCES,
     PostgresAttachment,
     Secret,
     SettingValue,
@@ -30,6 +32,7 @@ from .config.model import (
     fold,
 )
 from .config.resolved import Attachment
+from .paths import is_url
 
 REDACTED = "***"
 SETUP = "setup"
@@ -37,7 +40,13 @@ CATALOG = "catalog"
 
 #: Schema of an attached table when the config does not name one.
 DEFAULT_TABLE_SCHEMA = {"duckdb": "main", "sqlite": "main", "postgres": "public"}
-READERS = {"parquet": "read_parquet", "csv": "read_csv", "json": "read_json"}
+READERS = {
+    "parquet": "read_parquet",
+    "csv": "read_csv",
+    "json": "read_json",
+    "delta": "delta_scan",
+    "iceberg": "iceberg_scan",
+}
 
 
 def quote_ident(name: str) -> str:
@@ -98,13 +107,33 @@ def _named_args(options: Mapping[str, Any]) -> str:
     return "".join(f", {quote_ident(name)} = {literal(value)}" for name, value in options.items())
 
 
-def view_query(view: View) -> str:
-    """The SELECT a view is defined by."""
+def in_folder(path: str, variable: str) -> str:
+    """SQL for ``path`` (relative) inside the folder held by DuckDB variable ``variable``.
+
+    With the variable unset, ``path`` stays relative (to the current directory).
+    """
+    folder = f"getvariable({quote_string(variable)})"
+    return f"coalesce({folder} || '/', '') || {quote_string(path)}"
+
+
+def view_query(view: View, folder_variable: str | None = None) -> str:
+    """The SELECT a view is defined by.
+
+    ``folder_variable`` names the variable a portable catalog keeps its folder
+    in: a ``delta`` or ``iceberg`` view's relative ``uri`` is read from there,
+    as those readers do not look up relative paths in ``file_search_path``.
+    """
     if view.sql is not None:
         return view.sql.strip().rstrip(";").rstrip()
     source = view.source or ""
     if source in READERS:
-        arguments = literal(view.uri) + _named_args(view.options)
+        uri = view.uri or ""
+        relative = not os.path.isabs(uri) and not is_url(uri)
+        if source in TABLE_FORMAT_SOURCES and folder_variable is not None and relative:
+            location = in_folder(uri, folder_variable)
+        else:
+            location = literal(uri)
+        arguments = location + _named_args(view.options)
         return f"SELECT * FROM {READERS[source]}({arguments})"  # noqa: S608 - all quoted
     database, table = view.database or "", view.table or ""
     schema = view.table_schema or DEFAULT_TABLE_SCHEMA[source]
@@ -119,6 +148,11 @@ def view_name(view: View) -> str:
 def set_setting(name: str, value: SettingValue, redact: bool = False) -> str:
     """``SET name = value``; ``redact`` hides the value (a credential setting)."""
     return f"SET {quote_ident(name)} = {literal(REDACTED if redact else value)}"
+
+
+def set_variable(name: str, value: str) -> str:
+    """``SET VARIABLE name = 'value'`` (read with ``getvariable('name')``)."""
+    return f"SET VARIABLE {quote_ident(name)} = {quote_string(value)}"
 
 
 def load_extension(extension: str) -> str:

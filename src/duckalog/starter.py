@@ -34,5 +34,23 @@ views:
   #   uri: data/customers.csv
   #   options: {header: true}
 
+  # A view whose SELECT lives in its own file (relative to this file):
+  # - name: revenue
+  #   sql_file: sql/revenue.sql
+
+  # A Delta Lake table (its folder) and an Iceberg table (its folder or a
+  # metadata file); the delta / iceberg extension is loaded for you:
+  # - name: events
+  #   source: delta
+  #   uri: lake/events
+  # - name: trips
+  #   source: iceberg
+  #   uri: lake/trips/metadata/v3.metadata.json
+
+# Another config's catalog, built first and attached: its views are ref.main.NAME.
+# attachments:
+#   duckalog:
+#     - {alias: ref, config: ../reference/duckalog.yaml}
+
   # Values can come from the environment: ${env:NAME} or ${env:NAME:-default}.
 """

@@ -12,12 +12,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
 
 from .config.model import EXTENSION_LOADING_SETTINGS, View, fold
 from .config.resolved import Catalog, Located, Origin
 from .dependencies import order_views
-from .paths import relative_to
-from .session import folder_of, statements, steps, store
+from .paths import relative_to, shown_path
+from .session import folder_of, folder_variable, statements, steps, store
 from .sql import (
     CATALOG,
     SETUP,
@@ -34,7 +36,9 @@ def _describe(kind: str, name: str, origin: Origin, key: str = "") -> str:
 
 
 def _view_key(view: View) -> str:
-    """The key a view's failure is reported at: what it reads."""
+    """The key a view's failure is reported at: what it reads (and the SQL file, by name)."""
+    if view.sql_file is not None:
+        return f".sql_file: {shown_path(view.sql_file)}"
     if view.sql is not None:
         return ".sql"
     return ".uri" if view.uri is not None else ".table"
@@ -56,16 +60,19 @@ def portable_views(catalog: Catalog) -> Catalog:
     return dataclasses.replace(catalog, views=tuple(views))
 
 
-def generate(catalog: Catalog) -> list[Statement]:
+def generate(catalog: Catalog, building: Mapping[Path, Path] | None = None) -> list[Statement]:
     """Every statement that builds ``catalog``, in execution order.
 
     Views come in dependency order (read with DuckDB's parser when the catalog
     has ``sql`` views); raises :class:`~duckalog.errors.ConfigError` for a cycle.
+    ``building`` maps the database of an attached catalog to the file the build
+    attaches instead (its scratch copy); the stored session names the real one.
     """
+    variable = folder_variable(catalog)
     catalog = portable_views(order_views(catalog))
     session = steps(catalog)
     result: list[Statement] = []
-    setup = list(zip(session, statements(session)))
+    setup = list(zip(session, statements(steps(catalog, building) if building else session)))
     # INSTALL comes after the settings that decide where extensions go, before any LOAD.
     loading = [
         statement
@@ -95,7 +102,8 @@ def generate(catalog: Catalog) -> list[Statement]:
         view = located.item
         name = view_name(view)
         subject = _describe("view", name, located.origin, _view_key(view))
-        result.append(Statement(f"CREATE VIEW {name} AS {view_query(view)}", subject, CATALOG))
+        query = view_query(view, variable)
+        result.append(Statement(f"CREATE VIEW {name} AS {query}", subject, CATALOG))
         if view.description is not None:
             result.append(
                 Statement(f"COMMENT ON VIEW {name} IS {quote_string(view.description)}", subject)

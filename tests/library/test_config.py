@@ -177,7 +177,7 @@ def test_same_name_in_two_schemas_is_fine(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("view", "message"),
     [
-        ({"name": "v"}, "a view needs either sql or source"),
+        ({"name": "v"}, "a view needs sql, sql_file or source"),
         ({"name": "v", "source": "parquet"}, "views[0].uri: is required for source parquet"),
         ({"name": "v", "source": "sqlite", "database": "x"}, "views[0].table: is required"),
         ({"name": "v", "sql": "SELECT 1", "uri": "x"}, "views[0].uri: not allowed in an sql view"),

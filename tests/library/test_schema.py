@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,73 @@ def test_schema_rejects_what_the_loader_rejects(
     assert list(validator.iter_errors(data)), f"schema accepts {name}"
     with pytest.raises(ConfigError):
         load_catalog(path, {})
+
+
+def test_lakehouse_sql_file_and_attached_configs_pass_schema_and_loader(
+    validator: jsonschema.Draft202012Validator, tmp_path: Path
+) -> None:
+    (tmp_path / "q.sql").write_text("SELECT 1 AS n", encoding="utf-8")
+    (tmp_path / "kid.yaml").write_text("duckdb: {database: kid.duckdb}\n", encoding="utf-8")
+    config = {
+        "attachments": {"duckalog": [{"alias": "kid", "config": "kid.yaml", "read_only": True}]},
+        "views": [
+            {"name": "q", "sql_file": "q.sql"},
+            {"name": "d", "source": "delta", "uri": "lake/d", "options": {"filename": True}},
+            {
+                "name": "i",
+                "source": "iceberg",
+                "uri": "lake/i",
+                "options": {"allow_moved_paths": True},
+            },
+        ],
+    }
+    validator.validate(config)
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    catalog = load_catalog(path, {})
+    assert [v.item.sql for v in catalog.views] == ["SELECT 1 AS n", None, None]
+    assert [c.item.alias for c in catalog.children] == ["kid"]
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        {"name": "v", "sql": "SELECT 1", "sql_file": "q.sql"},
+        {"name": "v", "sql_file": "q.sql", "source": "delta", "uri": "x"},
+        {"name": "v", "sql_file": ""},
+    ],
+)
+def test_schema_and_loader_reject_a_bad_sql_file_view(
+    validator: jsonschema.Draft202012Validator, tmp_path: Path, view: dict[str, str]
+) -> None:
+    (tmp_path / "q.sql").write_text("SELECT 1", encoding="utf-8")
+    assert list(validator.iter_errors({"views": [view]}))
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"views": [view]}), encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_catalog(path, {})
+
+
+def test_starter_examples_pass_the_schema_when_uncommented(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    """`duckalog init` shows commented examples; each one, uncommented, is valid."""
+    example = re.compile(r"^(- |[A-Za-z_]+:( |$))")
+    lines = []
+    for line in STARTER_CONFIG.splitlines():
+        stripped = line.lstrip()
+        # "  # - name: x" and "#   duckalog:" are examples; "# A view over SQL: ..." explains.
+        if stripped.startswith("# ") and example.match(stripped[2:].lstrip()):
+            lines.append(" " * (len(line) - len(stripped)) + stripped[2:])
+        elif not stripped.startswith("#"):
+            lines.append(line)
+    data = yaml.safe_load("\n".join(lines))
+    validator.validate(data)
+    sources = {
+        view.get("source") or ("sql_file" if "sql_file" in view else "sql")
+        for view in data["views"]
+    }
+    assert sources == {"sql", "parquet", "csv", "sql_file", "delta", "iceberg"}
+    assert data["attachments"]["duckalog"] == [
+        {"alias": "ref", "config": "../reference/duckalog.yaml"}
+    ]

@@ -22,17 +22,19 @@ from typing import Any
 
 from ..errors import ConfigError, ConfigErrors
 from ..interpolation import InterpolationError, has_references, interpolate, references_only
-from ..paths import path_list, resolve_path
+from ..paths import path_list, relative_to, resolve_path
 from . import model
 from .model import PUBLIC_SECRET_PARAMETERS, fold
 from .parse import load_document
-from .resolved import Attachment, Catalog, Located, Origin
+from .resolved import Attachment, Catalog, Child, Located, Origin
 from .validate import Problem, Validator
 
 #: Interpolation visits at most this many values; more means alias bombs or absurd files.
 MAX_VALUES = 1_000_000
 #: Deeper data is rejected before anything recurses over it (real configs are ~5 levels).
 MAX_DEPTH = 64
+#: Larger SQL files are rejected before reading; a view's query is a few kB.
+MAX_SQL_FILE_BYTES = 10 * 1024 * 1024
 #: Names DuckDB gives its own databases; an attachment cannot take them.
 RESERVED_ALIASES = frozenset({"memory", "system", "temp", "main"})
 DEFAULT_DATABASE = "catalog.duckdb"
@@ -101,7 +103,7 @@ def interpolate_data(
 
 
 def check_view(view: model.View, key: str) -> list[Problem]:
-    """Rules across a view's keys (which of sql / source / uri / database / table apply)."""
+    """Rules across a view's keys: which of sql, sql_file, source, uri, database, table apply."""
     problems: list[Problem] = []
 
     def forbid(field: str, reason: str) -> None:
@@ -112,12 +114,14 @@ def check_view(view: model.View, key: str) -> list[Problem]:
         if getattr(view, field) is None:
             problems.append(Problem(f"{key}.{field}", f"is required {reason}"))
 
-    if view.sql is not None:
-        for field in ("source", "uri", "database", "table", "table_schema", "options"):
-            forbid(field, "in an sql view")
+    if view.sql is not None or view.sql_file is not None:
+        kind = "sql" if view.sql is not None else "sql_file"
+        others = ("sql_file",) if kind == "sql" else ()
+        for field in (*others, "source", "uri", "database", "table", "table_schema", "options"):
+            forbid(field, f"in an {kind} view")
     elif view.source is None:
-        problems.append(Problem(key, "a view needs either sql or source"))
-    elif view.source in model.FILE_SOURCES:
+        problems.append(Problem(key, "a view needs sql, sql_file or source"))
+    elif view.source in model.URI_SOURCES:
         require("uri", f"for source {view.source}")
         for field in ("database", "table", "table_schema"):
             forbid(field, f"for source {view.source} (it reads files through uri)")
@@ -127,6 +131,40 @@ def check_view(view: model.View, key: str) -> list[Problem]:
         for field in ("uri", "options"):
             forbid(field, f"for source {view.source}")
     return problems
+
+
+def read_sql_file(view: model.View, origin: Origin) -> model.View:
+    """``view`` with ``sql`` set to the text of its ``sql_file`` (read as UTF-8).
+
+    Raises :class:`ConfigError` at ``views[i].sql_file``, naming the file, when
+    it cannot be read, is not UTF-8 text, or holds no statement.
+    """
+    path = Path(view.sql_file or "")
+    shown = _display(path)
+    key = f"{origin.key}.sql_file"
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{shown}: {message}", file=origin.file, key=key)
+
+    try:
+        if path.is_dir():
+            raise fail("is a directory, not an SQL file")
+        if path.stat().st_size > MAX_SQL_FILE_BYTES:
+            raise fail(f"SQL file is larger than {MAX_SQL_FILE_BYTES} bytes")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("no such SQL file") from None
+    except OSError as error:
+        raise fail(f"cannot read the SQL file: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail("not a UTF-8 text file") from None
+    if "\x00" in text:
+        raise fail("not a text file (contains NUL bytes)")
+    if not text.strip():
+        raise fail("SQL file is empty")
+    return dataclasses.replace(view, sql=text)
 
 
 def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = None) -> LoadedFile:
@@ -149,6 +187,15 @@ def load_file(path: Path, display: Path, environ: Mapping[str, str] | None = Non
             if view is not None:
                 problems += check_view(view, f"views[{index}]")
     _raise(problems, display)
+    errors: list[ConfigError] = []
+    for index, view in enumerate(config.views):
+        if view.sql_file is not None:
+            try:
+                config.views[index] = read_sql_file(view, Origin(display, f"views[{index}]"))
+            except ConfigError as error:
+                errors.append(error)
+    if errors:
+        raise ConfigErrors(errors)
     settings = config.duckdb.settings
     for name in model.PATH_SETTINGS.intersection(settings):
         value = settings[name]
@@ -217,6 +264,7 @@ class _Merger:
         self.secrets: list[Located[model.Secret]] = []
         self.attachments: list[Located[Attachment]] = []
         self.views: list[Located[model.View]] = []
+        self.children: list[Located[model.DuckalogAttachment]] = []
         self.secret_values: set[str] = set()
         self.references: dict[Origin, str | None] = {}
         self._secret_names: dict[str, Origin] = {}
@@ -265,6 +313,10 @@ class _Merger:
                     and attachment.password is not None
                 ):
                     self._credential(loaded, f"{origin.key}.password", attachment.password)
+        for index, child in enumerate(config.attachments.duckalog):
+            origin = Origin(file, f"attachments.duckalog[{index}]")
+            if self._alias(child.alias, origin, "duckalog"):
+                self.children.append(Located(child, origin))
         for index, view in enumerate(config.views):
             origin = Origin(file, f"views[{index}]")
             if view.schema is not None and fold(view.schema) == model.SESSION_SCHEMA:
@@ -281,21 +333,25 @@ class _Merger:
                 )
             self.views.append(Located(view, origin))
 
-    def _add_attachment(self, attachment: Attachment, origin: Origin, kind: str) -> None:
-        alias = fold(attachment.alias)
+    def _alias(self, name: str, origin: Origin, kind: str) -> bool:
+        """Record an attachment alias; False (and an error) when reserved or taken."""
+        alias = fold(name)
         if alias in RESERVED_ALIASES:
             self.error(
-                Origin(origin.file, f"{origin.key}.alias"),
-                f"alias {attachment.alias!r} is reserved by DuckDB",
+                Origin(origin.file, f"{origin.key}.alias"), f"alias {name!r} is reserved by DuckDB"
             )
-        elif alias in self._aliases:
+            return False
+        if alias in self._aliases:
             self.error(
                 Origin(origin.file, f"{origin.key}.alias"),
-                f"duplicate attachment alias {attachment.alias!r}"
-                f" (first defined at {self._aliases[alias][0]})",
+                f"duplicate attachment alias {name!r} (first defined at {self._aliases[alias][0]})",
             )
-        else:
-            self._aliases[alias] = (origin, kind)
+            return False
+        self._aliases[alias] = (origin, kind)
+        return True
+
+    def _add_attachment(self, attachment: Attachment, origin: Origin, kind: str) -> None:
+        self._alias(attachment.alias, origin, kind)
         self.attachments.append(Located(attachment, origin))
 
     def check_references(self) -> None:
@@ -311,28 +367,41 @@ class _Merger:
                 self.error(
                     key, f"no attachment with alias {view.database!r} (attachments: {known})"
                 )
-            elif found[1] != view.source:
+            elif found[1] != view.source and (found[1], view.source) != ("duckalog", "duckdb"):
                 self.error(
                     key, f"attachment {view.database!r} is a {found[1]} database, not {view.source}"
                 )
 
 
 def load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | None = None) -> Catalog:
-    """Load ``path`` and everything it imports into one validated :class:`Catalog`."""
+    """Load ``path``, everything it imports and the configs it attaches into one :class:`Catalog`.
+
+    Raises :class:`ConfigError` (several at once as :class:`ConfigErrors`) for
+    every problem found: syntax, schema, environment, imports, references, a
+    cycle of imports or of attached configs, sessions that disagree.
+    """
     # Loading allocates many small objects and no cycles; pausing the cyclic
     # collector meanwhile saves ~15% of the load time of a 1000-view config.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load_catalog(path, environ)
+        catalog = _load_catalog(path, environ, ())
+        from ..session import steps
+
+        steps(catalog)  # two catalogs of one session must agree: fail now, not at the build
+        return catalog
     finally:
         if paused:
             gc.enable()
 
 
-def _load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | None) -> Catalog:
+def _load_catalog(
+    path: os.PathLike[str] | str, environ: Mapping[str, str] | None, chain: tuple[Path, ...]
+) -> Catalog:
+    """One catalog; ``chain``: the configs attaching it (attachments.duckalog), outermost first."""
     display = Path(path)
     absolute = Path(os.path.abspath(display))
+    chain = (*chain, _real(absolute))
     root = load_file(absolute, display, environ)
     order: list[LoadedFile] = []
     _collect(root, environ, (), {_real(absolute): root}, order)
@@ -352,10 +421,17 @@ def _load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | Non
     merger.check_references()
     if merger.errors:
         raise ConfigErrors(merger.errors)
-    database = root.config.duckdb.database or str(absolute.parent / DEFAULT_DATABASE)
+    database = Path(root.config.duckdb.database or str(absolute.parent / DEFAULT_DATABASE))
+    portable = root.config.duckdb.portable
+    children = _load_children(merger.children, environ, chain, database, portable)
+    secret_values = set(merger.secret_values)
+    references = dict(merger.references)
+    for child in children:
+        secret_values |= child.item.catalog.secret_values
+        references.update(child.item.catalog.secret_references)
     return Catalog(
         config_file=display,
-        database=Path(database),
+        database=database,
         install_extensions=tuple(merger.install.values()),
         load_extensions=tuple(merger.load.values()),
         settings=merger.settings,
@@ -363,7 +439,83 @@ def _load_catalog(path: os.PathLike[str] | str, environ: Mapping[str, str] | Non
         secrets=tuple(merger.secrets),
         attachments=tuple(merger.attachments),
         views=tuple(merger.views),
-        portable=root.config.duckdb.portable,
-        secret_values=frozenset(value for value in merger.secret_values if value),
-        secret_references=merger.references,
+        children=children,
+        portable=portable,
+        secret_values=frozenset(value for value in secret_values if value),
+        secret_references=references,
     )
+
+
+def _load_children(
+    declared: list[Located[model.DuckalogAttachment]],
+    environ: Mapping[str, str] | None,
+    chain: tuple[Path, ...],
+    database: Path,
+    portable: bool,
+) -> tuple[Located[Child], ...]:
+    """Load the configs of ``attachments.duckalog``; a cycle of configs is an error."""
+    found: list[Located[Child]] = []
+    errors: list[ConfigError] = []
+    configs: dict[Path, Origin] = {}
+    databases: dict[Path, str] = {_real(database): "this config builds it too"}
+    for located in declared:
+        child, origin = located.item, located.origin
+        key = f"{origin.key}.config"
+        config = Path(child.config)
+        real = _real(config)
+        if real in chain:
+            cycle = [*chain[chain.index(real) :], real]
+            errors.append(
+                ConfigError(
+                    "configs attach each other in a cycle: "
+                    + " -> ".join(str(_display(p)) for p in cycle),
+                    file=origin.file,
+                    key=key,
+                )
+            )
+            continue
+        if not config.is_file():
+            errors.append(
+                ConfigError(f"config file not found: {_display(config)}", file=origin.file, key=key)
+            )
+            continue
+        if real in configs:
+            errors.append(
+                ConfigError(
+                    f"{_display(config)} is attached already (at {configs[real]}): DuckDB"
+                    " attaches a file once; read it through that alias",
+                    file=origin.file,
+                    key=key,
+                )
+            )
+            continue
+        configs[real] = origin
+        catalog = _load_catalog(_display(config), environ, chain)
+        built = _real(Path(os.path.abspath(catalog.database)))
+        if built in databases:
+            errors.append(
+                ConfigError(
+                    f"{_display(config)} builds {_display(catalog.database)}, and"
+                    f" {databases[built]}: each catalog needs its own file",
+                    file=origin.file,
+                    key=key,
+                )
+            )
+            continue
+        databases[built] = f"{_display(config)} ({origin}) builds it too"
+        folder = Path(os.path.abspath(database)).parent
+        if portable and not catalog.portable and relative_to(str(built), folder) != str(built):
+            errors.append(
+                ConfigError(
+                    f"this catalog is portable and {_display(config)} builds its catalog inside"
+                    " this catalog's folder: make that one portable too"
+                    f" (duckdb.portable: true in {_display(config)})",
+                    file=origin.file,
+                    key=key,
+                )
+            )
+            continue
+        found.append(Located(Child(child.alias, child.read_only, catalog), origin))
+    if errors:
+        raise ConfigErrors(errors)
+    return tuple(found)

@@ -104,10 +104,16 @@ SettingValue = Union[bool, int, float, str]
 #: Any JSON value (string, number, boolean, list, mapping), e.g. a CSV ``columns`` map.
 OptionValue = Any
 
-SOURCES = ("parquet", "csv", "json", "duckdb", "sqlite", "postgres")
+SOURCES = ("parquet", "csv", "json", "delta", "iceberg", "duckdb", "sqlite", "postgres")
 FILE_SOURCES = ("parquet", "csv", "json")
+#: Table formats: a folder of data files with a log or metadata, read by an extension.
+TABLE_FORMAT_SOURCES = ("delta", "iceberg")
+#: Sources that read ``uri`` with ``options``.
+URI_SOURCES = FILE_SOURCES + TABLE_FORMAT_SOURCES
 DATABASE_SOURCES = ("duckdb", "sqlite", "postgres")
-Source = Literal["parquet", "csv", "json", "duckdb", "sqlite", "postgres"]
+Source = Literal["parquet", "csv", "json", "delta", "iceberg", "duckdb", "sqlite", "postgres"]
+#: The DuckDB extension each table format needs; a build loads it without being asked.
+SOURCE_EXTENSIONS = {"delta": "delta", "iceberg": "iceberg"}
 
 
 def spec(
@@ -263,23 +269,45 @@ class PostgresAttachment:
 
 
 @dataclasses.dataclass(frozen=True)
+class DuckalogAttachment:
+    """Another Duckalog config: its catalog is built first, then attached under an alias."""
+
+    alias: str = name_spec("Name the catalog is attached as; its views are alias.schema.view.")
+    config: str = spec(
+        "The other config file (relative to this config's folder). It is built with this"
+        " one, all or nothing, and its session (attachments, extensions, settings,"
+        " secrets) becomes part of this catalog's session.",
+        path=True,
+        min_length=1,
+    )
+    read_only: bool = spec("Attach read-only.", default=True)
+
+
+@dataclasses.dataclass(frozen=True)
 class Attachments:
     """Databases attached before views are created; views reference them by alias."""
 
     duckdb: list[DuckDBAttachment] = spec("DuckDB files.", default_factory=list)
     sqlite: list[SQLiteAttachment] = spec("SQLite files.", default_factory=list)
     postgres: list[PostgresAttachment] = spec("PostgreSQL databases.", default_factory=list)
+    duckalog: list[DuckalogAttachment] = spec(
+        "Catalogs of other Duckalog configs, built first.", default_factory=list
+    )
 
 
 @dataclasses.dataclass(frozen=True)
 class View:
-    """One view of the catalog: over files (uri), an attached table, or SQL."""
+    """One view of the catalog: over files or a table format (uri), an attached table, or SQL."""
 
     #: JSON Schema rules across keys; :func:`duckalog.config.loader.check_view` enforces them.
     __schema_rules__: ClassVar[dict[str, Any]] = {
         "oneOf": [
-            {"required": ["sql"], "not": {"required": ["source"]}},
-            {"required": ["source"], "not": {"required": ["sql"]}},
+            {"required": [key], "not": {"anyOf": [{"required": [other]} for other in others]}}
+            for key, others in (
+                ("sql", ("source", "sql_file")),
+                ("sql_file", ("source", "sql")),
+                ("source", ("sql", "sql_file")),
+            )
         ],
     }
 
@@ -287,8 +315,9 @@ class View:
     schema: Optional[str] = name_spec("Schema the view is created in (default main).", default=None)
     source: Optional[Source] = spec("What the view reads; omit for an sql view.", default=None)
     uri: Optional[str] = spec(
-        "File, glob or URL for parquet, csv and json views; relative paths resolve against"
-        " the config file's folder.",
+        "File, glob or URL for parquet, csv and json views; the table's folder for delta;"
+        " the table's folder or a metadata file for iceberg. Relative paths resolve"
+        " against the config file's folder.",
         default=None,
         min_length=1,
         path=True,
@@ -304,8 +333,16 @@ class View:
     sql: Optional[str] = spec(
         "A single SELECT statement defining the view.", default=None, min_length=1
     )
+    sql_file: Optional[str] = spec(
+        "A file holding the view's single SELECT statement (instead of sql), relative to"
+        " the config file's folder; read as UTF-8 when the config is loaded.",
+        default=None,
+        min_length=1,
+        path=True,
+    )
     options: dict[str, OptionValue] = spec(
-        "Named parameters of read_parquet / read_csv / read_json, e.g. hive_partitioning: true.",
+        "Named parameters of read_parquet / read_csv / read_json / delta_scan /"
+        " iceberg_scan, e.g. hive_partitioning: true or allow_moved_paths: true.",
         default_factory=dict,
         key_pattern=KEYWORD_PATTERN,
     )

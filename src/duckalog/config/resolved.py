@@ -69,6 +69,8 @@ class Catalog:
     secrets: tuple[Located[Secret], ...] = ()
     attachments: tuple[Located[Attachment], ...] = ()
     views: tuple[Located[View], ...] = ()
+    #: Catalogs of other configs (``attachments.duckalog``), built before this one.
+    children: tuple[Located[Child], ...] = ()
     portable: bool = False
     #: Values that must never be printed (secret parameters, passwords).
     secret_values: frozenset[str] = frozenset()
@@ -82,3 +84,31 @@ class Catalog:
     def setting_origin(self, name: str) -> Origin:
         """Where setting ``name`` was set (a generic origin for settings made in code)."""
         return self.setting_origins.get(name, Origin(self.config_file, f"duckdb.settings.{name}"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Child:
+    """The catalog of another config (``attachments.duckalog``), attached under ``alias``."""
+
+    alias: str
+    read_only: bool
+    catalog: Catalog
+
+
+def attached_catalogs(catalog: Catalog) -> list[Catalog]:
+    """Every catalog ``catalog`` attaches, at any depth, each after those it attaches; once each.
+
+    ``catalog`` itself is not included. Catalogs are the same when they build the
+    same file.
+    """
+    found: dict[Path, Catalog] = {}
+
+    def visit(parent: Catalog) -> None:
+        for child in parent.children:
+            nested = child.item.catalog
+            if nested.database not in found:
+                visit(nested)
+                found.setdefault(nested.database, nested)
+
+    visit(catalog)
+    return list(found.values())
