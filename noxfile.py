@@ -41,13 +41,13 @@ def install_locked(session: nox.Session, *locks: str) -> None:
 
 
 def gate_env() -> dict[str, str]:
-    """Environment for running ``python -m release_gates.*`` from the source tree."""
+    """Environment for running ``python -m release_gates.*`` and ``standins.*`` from the tree."""
     return {"PYTHONPATH": str(TOOLS)}
 
 
-def run_gate(session: nox.Session, gate: str, *args: str) -> None:
-    """Run ``python -m release_gates.<gate>`` with the session's arguments."""
-    session.run("python", "-m", f"release_gates.{gate}", *args, *session.posargs, env=gate_env())
+def run_gate(session: nox.Session, module: str, *args: str) -> None:
+    """Run ``python -m release_gates.<module>`` with the session's arguments."""
+    session.run("python", "-m", f"release_gates.{module}", *args, *session.posargs, env=gate_env())
 
 
 TEST_WHEEL_DIR = ROOT / "build" / "test-wheel"
@@ -164,7 +164,7 @@ def lock(session: nox.Session) -> None:
 def version(session: nox.Session) -> None:
     """Check the release version against the tag, pyproject.toml and CHANGELOG.md."""
     install_locked(session, "version")
-    run_gate(session, "version")
+    run_gate(session, "gates.version")
 
 
 @nox.session
@@ -173,21 +173,21 @@ def licenses(session: nox.Session) -> None:
     # liccheck must run inside the environment it checks: this venv holds the runtime
     # closure next to the gate's tools (the two locks share no package).
     install_locked(session, "runtime", "licenses")
-    run_gate(session, "licenses")
+    run_gate(session, "gates.licenses")
 
 
 @nox.session
 def audit(session: nox.Session) -> None:
     """pip-audit of the hash-locked runtime closure against OSV, with waivers."""
     install_locked(session, "audit")
-    run_gate(session, "audit")
+    run_gate(session, "gates.audit")
 
 
 @nox.session
 def build(session: nox.Session) -> None:
     """Build once from a clean export, prove it reproducible, inspect, write SHA256SUMS."""
     install_locked(session, "build")
-    run_gate(session, "build")
+    run_gate(session, "gates.build")
 
 
 @nox.session
@@ -197,7 +197,7 @@ def smoke(session: nox.Session) -> None:
     nox -s smoke -- [--dist dist] [--pythons 3.9,3.13] [--jobs 2]
     """
     install_locked(session, "smoke")
-    run_gate(session, "smoke")
+    run_gate(session, "gates.smoke")
 
 
 @nox.session
@@ -207,21 +207,21 @@ def sbom(session: nox.Session) -> None:
     nox -s sbom -- [--dist dist] [--python python3.11]
     """
     install_locked(session, "sbom")
-    run_gate(session, "sbom")
+    run_gate(session, "gates.sbom")
 
 
 @nox.session
 def verify(session: nox.Session) -> None:
     """Verify Sigstore bundles offline and SHA256SUMS: nox -s verify -- FILE... --identity I."""
     install_locked(session, "verify")
-    run_gate(session, "verify")
+    run_gate(session, "gates.verify")
 
 
 @nox.session
 def publish(session: nox.Session) -> None:
     """Upload the dists with retries, then verify what the index serves."""
     install_locked(session, "publish")
-    run_gate(session, "publish")
+    run_gate(session, "gates.publish")
 
 
 @nox.session(tags=["tests"])
@@ -331,17 +331,17 @@ def pypi_attestations(session: nox.Session) -> None:
 @nox.session(default=False)
 def pypi_health(session: nox.Session) -> None:
     """Every file PyPI serves matches its GitHub release's SHA256SUMS and is attested."""
-    run_gate(session, "pypi_health")
+    run_gate(session, "workflow.pypi_health")
 
 
 @nox.session(default=False)
 def workflow_report(session: nox.Session) -> None:
     """publish.yml's release notes (CHANGELOG section) and job summary."""
-    run_gate(session, "workflow_report")
+    run_gate(session, "workflow.report")
 
 
 @nox.session(default=False)
 def critical_path(session: nox.Session) -> None:
     """Model publish.yml's tag -> PyPI time from its job graph and the rehearsal's timings."""
     install_locked(session, "workflow-policy")
-    run_gate(session, "critical_path")
+    run_gate(session, "workflow.critical_path")

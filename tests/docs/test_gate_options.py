@@ -97,7 +97,7 @@ def test_options_given_to_gates_exist(page: docpages.Page) -> None:
 
 
 def test_gate_sessions_are_found() -> None:
-    assert MODULES.get("verify") == "release_gates.verify"
+    assert MODULES.get("verify") == "release_gates.gates.verify"
     assert MODULES.get("release") == "release_gates.rehearsal"
 
 
@@ -112,5 +112,5 @@ def test_checker_rejects_an_unknown_option() -> None:
         ),
     )
     assert unknown_options(page, MODULES) == [
-        "nox -s verify -- --no-such-flag: release_gates.verify has no such option"
+        "nox -s verify -- --no-such-flag: release_gates.gates.verify has no such option"
     ]

@@ -41,7 +41,7 @@ def run_gate_cli(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Run:
-    """``python -m release_gates.<gate> <args>`` in a subprocess, recording its result.
+    """``python -m release_gates.gates.<gate> <args>`` in a subprocess, recording its result.
 
     Each call records into a fresh ``results-N`` directory under ``workdir``, so
     several runs in one test do not read each other's JSON.
@@ -54,7 +54,7 @@ def run_gate_cli(
         **(env or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-m", f"release_gates.{gate}", *args],
+        [sys.executable, "-m", f"release_gates.gates.{gate}", *args],
         env=full_env, capture_output=True, text=True, timeout=300, check=False, cwd=cwd,
     )  # fmt: skip
     result = json.loads((results / f"{gate}.json").read_text(encoding="utf-8"))

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.lockfile import closure_for, read_lock
-from release_gates.osv_server import OsvServer, advisory
+from release_gates._internal.lockfile import closure_for, read_lock
+from release_gates.gates.audit_waivers import load_waivers
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
-from release_gates.waivers import load_waivers
+from standins.osv_server import OsvServer, advisory
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
@@ -62,7 +62,7 @@ def write_waiver(path: Path, vuln_id: str, package: str, expires: datetime.date)
 def run_audit(
     tmp_path: Path, *args: str, env: dict[str, str] | None = None
 ) -> tuple[int, GateResult, str]:
-    """Run ``python -m release_gates.audit`` for real; return exit code, result, stderr."""
+    """Run ``python -m release_gates.gates.audit`` for real; return exit code, result, stderr."""
     results = tmp_path / "results"
     full_env = {
         **os.environ,
@@ -72,7 +72,7 @@ def run_audit(
     full_env.pop("PIP_AUDIT_OSV_URL", None)
     full_env.update(env or {})
     done = subprocess.run(
-        [sys.executable, "-m", "release_gates.audit", "--root", str(ROOT), *args],
+        [sys.executable, "-m", "release_gates.gates.audit", "--root", str(ROOT), *args],
         env=full_env,
         capture_output=True,
         text=True,
@@ -252,7 +252,7 @@ def test_service_error_fails_closed(tmp_path: Path) -> None:
 def test_osv_server_cli_prints_its_url_and_stops_by_itself() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
     done = subprocess.run(
-        [sys.executable, "-m", "release_gates.osv_server", "--lifetime", "1"],
+        [sys.executable, "-m", "standins.osv_server", "--lifetime", "1"],
         env=env,
         capture_output=True,
         text=True,

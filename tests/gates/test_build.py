@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import build
-from release_gates.checksums import verify_sha256sums
+from release_gates._internal.checksums import verify_sha256sums
+from release_gates.gates import build
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
 
@@ -166,13 +166,13 @@ def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results
 
     # The second run goes through the real command line, from inside the repo.
     completed = subprocess.run(
-        [sys.executable, "-m", "release_gates.build", "--out", str(tmp_path / "out2")],
+        [sys.executable, "-m", "release_gates.gates.build", "--out", str(tmp_path / "out2")],
         cwd=repo,
         capture_output=True,
         text=True,
         env={
             **os.environ,
-            "PYTHONPATH": str(Path(build.__file__).parents[1]),
+            "PYTHONPATH": str(Path(build.__file__).parents[2]),
             "RELEASE_GATES_RESULTS": str(tmp_path / "results2"),
         },
         check=False,

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import inspect_dists
+from release_gates.gates import build_inspect as inspect_dists
+from release_gates.gates.build_reproducible import FRAMING, ORDER, compare_archives
 from release_gates.problems import GateFailure
-from release_gates.reproducible import FRAMING, ORDER, compare_archives
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.licenses import load_policy
+from release_gates.gates.licenses import load_policy
+from release_gates.gates.licenses_spdx import Verdict, judge
 from release_gates.result import GateResult, Status
-from release_gates.spdx import Verdict, judge
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = load_policy(ROOT / "security" / "license-allowlist.toml")
@@ -130,14 +130,14 @@ def make_repo(tmp_path: Path, lock_text: str, pythons: tuple[str, ...] = ()) -> 
 
 
 def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> tuple[int, GateResult]:
-    """Run ``python -m release_gates.licenses`` for real against ``repo`` and ``python``."""
+    """Run ``python -m release_gates.gates.licenses`` for real against ``repo`` and ``python``."""
     results = tmp_path / "results"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
     done = subprocess.run(
         [
             sys.executable,
             "-m",
-            "release_gates.licenses",
+            "release_gates.gates.licenses",
             "--root",
             str(repo),
             "--python",

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.local_index import LocalIndex, local_index
 from release_gates.problems import GateFailure
+from standins.local_index import LocalIndex, local_index
 
 
 def request(index: LocalIndex, method: str, path: str, auth: str | None = None) -> int:
@@ -84,7 +84,7 @@ def test_the_server_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
     parent = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from pathlib import Path\n"
-         "from release_gates.local_index import local_index\n"
+         "from standins.local_index import local_index\n"
          "with local_index(Path(sys.argv[1])) as index:\n"
          "    print(index.pid, flush=True); time.sleep(600)\n",
          str(tmp_path / "index")],

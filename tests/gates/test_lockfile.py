@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import lockfile
-from release_gates.lockfile import closure_for, group_by_closure, read_lock, supported_pythons
+from release_gates._internal import lockfile
+from release_gates._internal.lockfile import (
+    closure_for,
+    group_by_closure,
+    read_lock,
+    supported_pythons,
+)
 from release_gates.problems import GateFailure
 
 ROOT = Path(__file__).resolve().parents[2]

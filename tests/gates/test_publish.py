@@ -4,7 +4,7 @@
 
 Each test builds a tiny release (``duckalog 0.0.N``: a wheel with a ``duckalog``
 console script and an sdist) plus its SHA256SUMS and runs
-``python -m release_gates.publish`` as the workflow would. One pypiserver serves
+``python -m release_gates.gates.publish`` as the workflow would. One pypiserver serves
 the module (starting it costs seconds); every test releases its own version, so
 tests do not see each other's files. Backoff is shortened through the gate's own
 options so the suite stays fast.
@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import simple_index
-from release_gates.checksums import write_sha256sums
-from release_gates.fault_proxy import (
+from release_gates._internal import simple_index
+from release_gates._internal.checksums import write_sha256sums
+from standins.fault_proxy import (
     Delay,
     Forward,
     ForwardThenStatus,
@@ -39,7 +39,7 @@ from release_gates.fault_proxy import (
     Status,
     fault_proxy,
 )
-from release_gates.local_index import LocalIndex, local_index
+from standins.local_index import LocalIndex, local_index
 
 FAST = ["--backoff", "0.2", "--max-delay", "0.5", "--poll-backoff", "0.2", "--poll-attempts", "3"]
 _versions = itertools.count(1)

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from release_gates import simple_index
-from release_gates.checksums import write_sha256sums
-from release_gates.problems import GateFailure
-from release_gates.publish import (
+from release_gates._internal import simple_index
+from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.retry import Attempts, RetryPolicy
+from release_gates.gates.publish import (
     classify,
     default_simple_url,
     main,
@@ -27,7 +27,7 @@ from release_gates.publish import (
     scrub,
     secrets_from,
 )
-from release_gates.retry import Attempts, RetryPolicy
+from release_gates.problems import GateFailure
 
 # --- backoff --------------------------------------------------------------------
 

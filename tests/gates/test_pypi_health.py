@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from release_gates import pypi_health
 from release_gates.result import GateResult, Status
+from release_gates.workflow import pypi_health
 
 REPOSITORY = "duckalog/duckalog"
 WHEEL = "duckalog-1.0.0-py3-none-any.whl"

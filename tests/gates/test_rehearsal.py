@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import rehearsal
-from release_gates.pipeline import REHEARSAL, Step
-from release_gates.rehearsal import GateSpec, Plan, Rehearsal, exit_code_for
+from release_gates.registry import REHEARSAL, Step
+from release_gates.rehearsal import run as rehearsal
+from release_gates.rehearsal.run import GateSpec, Plan, Rehearsal, exit_code_for
 from release_gates.result import GateResult, Status
 
 FAKE_GATE = textwrap.dedent(
@@ -379,8 +379,8 @@ INTERRUPTED = textwrap.dedent(
     """
     import io, json, os, sys
     from pathlib import Path
-    from release_gates.pipeline import Step
-    from release_gates.rehearsal import Plan, Rehearsal
+    from release_gates.registry import Step
+    from release_gates.rehearsal.run import Plan, Rehearsal
     tmp = Path(sys.argv[1])
     plan = Plan(
         steps=[Step("version"), Step("licenses", needs=("version",))],
@@ -400,13 +400,14 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
         **os.environ,
         "FAKE_GATES": json.dumps({"licenses": "hang"}),
         "FAKE_MARKS": str(tmp_path / "marks"),
-        "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[1]),
+        "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[2]),
     }
     script = INTERRUPTED.replace(
         "Rehearsal(plan).run()", "rehearsal._stop_on_signals()\nRehearsal(plan).run()"
     ).replace(
-        "from release_gates.rehearsal import",
-        "from release_gates import rehearsal\nfrom release_gates.rehearsal import",
+        "from release_gates.rehearsal.run import",
+        "from release_gates.rehearsal import run as rehearsal\n"
+        "from release_gates.rehearsal.run import",
     )
     # SIGINT ignored from the start, as for a job a script put in the background.
     orchestrator = subprocess.Popen(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import report, report_html, report_md
-from release_gates.pipeline import REHEARSAL
+from release_gates.registry import REHEARSAL
+from release_gates.rehearsal import report, report_html, report_md
 from release_gates.result import GateResult, Status
 
 HOSTILE = "<script>alert('x')</script> & <img src=x onerror=alert(1)> | `code` **bold**"
@@ -304,7 +304,7 @@ def test_command_line_rerenders_the_reports(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "release_gates.report",
+            "release_gates.rehearsal.report",
             "--results",
             str(tmp_path / "results"),
             "--dist",

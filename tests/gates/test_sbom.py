@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 from tests.gates.helpers import EPOCH, build_dists
 
-from release_gates import sbom
-from release_gates.checksums import write_sha256sums
-from release_gates.lockfile import read_lock, resolve
+from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.lockfile import read_lock, resolve
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import sbom
 from release_gates.problems import GateFailure
-from release_gates.tomlfile import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL_PACKAGES = {"pip", "setuptools", "wheel", "hatchling", "build"}

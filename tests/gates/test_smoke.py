@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from tests.gates.helpers import build_dists
 
-from release_gates import smoke
-from release_gates.checksums import write_sha256sums
-from release_gates.pythons import find_pythons, probe
+from release_gates._internal.checksums import write_sha256sums
+from release_gates.gates import smoke
+from release_gates.gates.smoke_pythons import find_pythons, probe
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = "0.1.0"

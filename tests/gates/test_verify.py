@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates.checksums import write_sha256sums
+from release_gates._internal.checksums import write_sha256sums
+from release_gates.gates.verify import release_identity
 from release_gates.problems import GateFailure
-from release_gates.verify import release_identity
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "sigstore"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import version as gate
+from release_gates.gates import version as gate
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
 
@@ -44,7 +44,7 @@ def run_cli(root: Path, *args: str, tmp_path: Path) -> tuple[int, GateResult, st
         "GITHUB_OUTPUT": str(output),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "release_gates.version", "--root", str(root), *args],
+        [sys.executable, "-m", "release_gates.gates.version", "--root", str(root), *args],
         env=env,
         capture_output=True,
         text=True,

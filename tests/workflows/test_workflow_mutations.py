@@ -19,7 +19,7 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from release_gates import workflow_policy as policy
+from release_gates.workflow import policy
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"

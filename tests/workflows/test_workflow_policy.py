@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The project's own workflow policy (release_gates.workflow_policy) on the real files."""
+"""The project's own workflow policy (release_gates.workflow.policy) on the real files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import pipeline
-from release_gates import workflow_policy as policy
+from release_gates import registry
+from release_gates.workflow import policy
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -150,7 +150,7 @@ def test_release_graph_matches_the_rehearsal() -> None:
     jobs = PUBLISH.jobs
     mapping = policy.gate_jobs()
     calls = policy.sessions_by_job(PUBLISH)
-    for step in pipeline.REHEARSAL:
+    for step in registry.REHEARSAL:
         job = mapping[step.session]
         assert {mapping[n] for n in step.needs} <= set(jobs[job].get("needs", []))
     for gate in ("version", "licenses", "audit", "build", "smoke", "sbom"):
@@ -159,12 +159,12 @@ def test_release_graph_matches_the_rehearsal() -> None:
     assert "publish" in calls["verify-pypi"]
     # Walking the workflow graph in rehearsal order never meets a job before its needs.
     done: set[str] = set()
-    for step in pipeline.REHEARSAL:
+    for step in registry.REHEARSAL:
         job = mapping[step.session]
         gate_needs = set(jobs[job].get("needs", [])) & set(mapping.values())
         assert gate_needs <= done, (job, gate_needs - done)
         done.add(job)
-    assert set(jobs) == set(mapping.values()) | set(pipeline.WORKFLOW_ONLY_JOBS) | {"summary"}
+    assert set(jobs) == set(mapping.values()) | set(registry.WORKFLOW_ONLY_JOBS) | {"summary"}
 
 
 @pytest.mark.parametrize(
@@ -204,14 +204,14 @@ def test_other_commands_are_rejected(command: str, rule: str) -> None:
 
 
 def test_rehearsal_runs_the_sessions_the_jobs_run() -> None:
-    """`nox -s release` walks pipeline.REHEARSAL with `nox -s <gate>`, as the jobs do."""
-    from release_gates import rehearsal
+    """`nox -s release` walks registry.REHEARSAL with `nox -s <gate>`, as the jobs do."""
+    from release_gates.rehearsal import run as rehearsal
 
-    assert rehearsal.REHEARSAL is pipeline.REHEARSAL
+    assert rehearsal.REHEARSAL is registry.REHEARSAL
     command = rehearsal.nox_command("python", [])
     workflow_calls = policy.sessions_by_job(PUBLISH, gates_only=True)
     mapping = policy.gate_jobs()
-    for step in pipeline.REHEARSAL:
+    for step in registry.REHEARSAL:
         argv = command(step, [])
         assert argv[argv.index("-s") + 1] == step.session
         assert step.session in policy.noxfile_sessions()

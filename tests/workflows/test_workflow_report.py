@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""publish.yml's release notes and job summary (python -m release_gates.workflow_report)."""
+"""publish.yml's release notes and job summary (python -m release_gates.workflow.report)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def report(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     full_env.pop("RELEASE_GATES_RESULTS", None)
     full_env.update(env or {}, PYTHONPATH=str(ROOT / "tools"))
     return subprocess.run(
-        [sys.executable, "-m", "release_gates.workflow_report", *args],
+        [sys.executable, "-m", "release_gates.workflow.report", *args],
         capture_output=True,
         text=True,
         env=full_env,

@@ -48,14 +48,19 @@ class GateFailure(Exception):
 
 
 def catalog() -> dict[str, Problem]:
-    """Every :class:`Problem` declared in any module of this package, by code."""
+    """Every :class:`Problem` declared in any module of this package or the stand-ins, by code."""
     import release_gates
+    import standins
 
     found: dict[str, Problem] = {}
-    for info in pkgutil.iter_modules(release_gates.__path__, "release_gates."):
-        if info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
+    names = [
+        info.name
+        for package in (release_gates, standins)
+        for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+        if not info.name.endswith("__main__")
+    ]
+    for name in names:
+        module = importlib.import_module(name)
         for value in vars(module).values():
             if isinstance(value, Problem):
                 if value.code in found and found[value.code] != value:

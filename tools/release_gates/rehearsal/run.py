@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The release rehearsal: every gate of :data:`~release_gates.pipeline.REHEARSAL`, end to end.
+"""The release rehearsal: every gate of :data:`~release_gates.registry.REHEARSAL`, end to end.
 
 ``nox -s release [-- --offline]`` runs this module. It walks the gate graph and
 runs each gate as a child process (``nox -s <gate> -- <args>``) in its own
@@ -24,7 +24,7 @@ waiting gate's tools are installed meanwhile (``nox --install-only``) and the
 gate then runs in that venv, so installs stay off the critical path.
 
 The decided results are written as ``<results>/<gate>.json``; the release
-report (:mod:`release_gates.report`) is rendered from those files alone.
+report (:mod:`release_gates.rehearsal.report`) is rendered from those files alone.
 Nothing gate-specific lives here beyond :data:`GATE_SPECS`: the arguments of
 each gate and the services it needs (the local package index for ``publish``).
 """
@@ -48,12 +48,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from release_gates import report
-from release_gates.pipeline import REHEARSAL, Step
-from release_gates.report import one_line
+from release_gates.registry import REHEARSAL, Step
+from release_gates.rehearsal import report
+from release_gates.rehearsal.report import one_line
 from release_gates.result import RESULTS_ENV, GateResult, Status
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TIMEOUT_S = 1200.0
 # Lines of a gate's output kept in its result when the rehearsal had to decide for it.
 TAIL_LINES = 40
@@ -88,7 +88,7 @@ class GateSpec:
 @contextlib.contextmanager
 def local_index_service(workdir: Path) -> Iterator[Mapping[str, str]]:
     """Run the stand-in package index; hand its URLs and credentials over by environment."""
-    from release_gates.local_index import local_index  # needs pypiserver: import late
+    from standins.local_index import local_index  # needs pypiserver: import late
 
     with local_index(workdir) as index:
         yield {

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Gate ``verify``: Sigstore bundles checked offline, and ``SHA256SUMS``.
 
-    python -m release_gates.verify FILE... --identity IDENTITY [--issuer URL]
-    python -m release_gates.verify FILE... --release-identity vX.Y.Z
-    python -m release_gates.verify --checksums-only DIR
+    python -m release_gates.gates.verify FILE... --identity IDENTITY [--issuer URL]
+    python -m release_gates.gates.verify FILE... --release-identity vX.Y.Z
+    python -m release_gates.gates.verify --checksums-only DIR
 
 Each FILE must have its bundle beside it (``FILE.sigstore.json``, or the older
 ``FILE.sigstore``); a missing bundle fails. ``sigstore verify identity --offline``
@@ -31,13 +31,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_gates import checksums
+from release_gates._internal import checksums
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.tomlfile import load_toml
 
 GATE = "verify"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
 BUNDLE_SUFFIXES = (".sigstore.json", ".sigstore")
 SIGSTORE_TIMEOUT_S = 120
@@ -250,7 +250,7 @@ def verify(request: Request) -> GateResult:
 def parse_args(argv: Sequence[str]) -> Request:
     """The request from the command line; the identity may come from pyproject.toml."""
     parser = argparse.ArgumentParser(
-        prog="python -m release_gates.verify",
+        prog="python -m release_gates.gates.verify",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -273,7 +273,7 @@ def parse_args(argv: Sequence[str]) -> Request:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m release_gates.verify``."""
+    """Entry point of ``python -m release_gates.gates.verify``."""
     return run_gate(GATE, lambda: verify(parse_args(sys.argv[1:] if argv is None else argv)))
 
 

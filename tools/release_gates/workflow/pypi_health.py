@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Scheduled check: what PyPI serves is still exactly what we released.
 
-    python -m release_gates.pypi_health [--version V ...] [--index-url URL]
+    python -m release_gates.workflow.pypi_health [--version V ...] [--index-url URL]
         [--release-url TEMPLATE] [--repository OWNER/REPO]
 
 For every released version (the simple API's ``versions``, or ``--version``):
@@ -30,7 +30,7 @@ from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "pypi_health"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 DEFAULT_RELEASE_URL = "https://github.com/{repository}/releases/download/v{version}/SHA256SUMS"
 
@@ -249,7 +249,7 @@ def check(args: argparse.Namespace) -> GateResult:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Command-line interface."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.pypi_health")
+    parser = argparse.ArgumentParser(prog="python -m release_gates.workflow.pypi_health")
     parser.add_argument("--project", default="duckalog")
     parser.add_argument("--index-url", default="https://pypi.org/simple/")
     parser.add_argument(
@@ -264,7 +264,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m release_gates.pypi_health``."""
+    """Entry point of ``python -m release_gates.workflow.pypi_health``."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     return run_gate(GATE, lambda: check(args))
 

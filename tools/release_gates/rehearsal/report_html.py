@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Render a release report :class:`~release_gates.report.Document` as one HTML file.
+"""Render a release report :class:`~release_gates.rehearsal.report.Document` as one HTML file.
 
 Self-contained: inline CSS, no scripts, no external assets (a strict
 Content-Security-Policy says so too). Every piece of text goes through
@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from html import escape
 
-from release_gates.report import Badge, Block, Bullets, Cell, Code, Document, Paragraph, Table
+from release_gates.rehearsal.report import (
+    Badge,
+    Block,
+    Bullets,
+    Cell,
+    Code,
+    Document,
+    Paragraph,
+    Table,
+)
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}

@@ -6,10 +6,10 @@
 (``<results>/<gate>.json``, written by :mod:`release_gates.rehearsal`) plus the
 files in ``dist/`` into a small neutral :class:`Document`. Renderers turn it
 into terminal text (:func:`render_terminal`), markdown
-(:mod:`release_gates.report_md`) and self-contained HTML
-(:mod:`release_gates.report_html`); none of them knows what a gate is.
+(:mod:`release_gates.rehearsal.report_md`) and self-contained HTML
+(:mod:`release_gates.rehearsal.report_html`); none of them knows what a gate is.
 
-    python -m release_gates.report [--results DIR] [--dist DIR]   # re-render
+    python -m release_gates.rehearsal.report [--results DIR] [--dist DIR]   # re-render
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from release_gates.pipeline import REHEARSAL, Step
+from release_gates._internal.tomlfile import load_toml
+from release_gates.registry import REHEARSAL, Step
 from release_gates.result import GateResult, Status
-from release_gates.tomlfile import load_toml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 META_FILE = "rehearsal.json"
 DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
 # Lists longer than this are shown as preformatted lines rather than bullets.
@@ -441,7 +441,7 @@ def render_terminal(loaded: Loaded, tail_lines: int = 6) -> str:
 
 def write_reports(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> list[Path]:
     """Write ``dist/release-report.md`` and ``dist/release-report.html``."""
-    from release_gates import report_html, report_md
+    from release_gates.rehearsal import report_html, report_md
 
     document = build_document(load(results_dir, dist, steps))
     dist.mkdir(parents=True, exist_ok=True)
@@ -454,7 +454,7 @@ def write_reports(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARS
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Re-render the reports of the last rehearsal."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.report")
+    parser = argparse.ArgumentParser(prog="python -m release_gates.rehearsal.report")
     parser.add_argument("--results", type=Path, default=ROOT / "build" / "release-gates")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     options = parser.parse_args(argv)
@@ -465,6 +465,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # Run the imported module, not __main__, so the renderers see the same Document classes.
-    from release_gates import report as _report
+    from release_gates.rehearsal import report as _report
 
     sys.exit(_report.main())

@@ -11,7 +11,7 @@ Two real tools decide, and this module only wires them and fills liccheck's gaps
   interpreter), against ``security/license-allowlist.toml``. liccheck prefers
   classifiers and calls any ``AND`` expression unknown, so every package that
   declares a ``License-Expression`` (PEP 639), and every package liccheck cannot
-  decide, is also judged as a full SPDX expression (:mod:`release_gates.spdx`).
+  decide, is also judged as a full SPDX expression (:mod:`release_gates.gates.licenses_spdx`).
 
 The universal lock installs other versions on older Pythons (duckdb 1.4 on 3.9):
 the closure of every Python in the ``pyproject.toml`` classifiers is checked too,
@@ -38,7 +38,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates.lockfile import (
+from release_gates._internal.lockfile import (
     Pin,
     closure_for,
     group_by_closure,
@@ -46,10 +46,10 @@ from release_gates.lockfile import (
     supported_pythons,
     write_pinned,
 )
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates.licenses_spdx import SpdxPolicy, Verdict, judge
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.spdx import SpdxPolicy, Verdict, judge
-from release_gates.tomlfile import load_toml
 
 GATE = "licenses"
 
@@ -393,7 +393,9 @@ def reuse_lint(root: Path) -> list[str]:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line interface of the gate."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.licenses", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.gates.licenses", description=__doc__
+    )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the git checkout")
     parser.add_argument("--lock", type=Path, help="default: ROOT/security/runtime.txt")
     parser.add_argument(
@@ -464,7 +466,7 @@ def run(args: argparse.Namespace) -> GateResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``python -m release_gates.licenses [--python VENV/bin/python] ...``."""
+    """Entry point: ``python -m release_gates.gates.licenses [--python VENV/bin/python] ...``."""
     args = parse_args(argv)
     return run_gate(GATE, lambda: run(args))
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """The ``build`` gate: build once from a clean export, prove it, inspect it, hash it.
 
-``python -m release_gates.build [--out dist] [--ref HEAD] [--expect-version X.Y.Z]``
+``python -m release_gates.gates.build [--out dist] [--ref HEAD] [--expect-version X.Y.Z]``
 
 1. Refuse a dirty work tree; export ``REF`` with ``git archive`` into a temp dir.
 2. ``SOURCE_DATE_EPOCH`` = commit time; ``python -m build --no-isolation`` with the
@@ -35,11 +35,13 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from release_gates import export, inspect_dists, reproducible
-from release_gates.checksums import SUMS_NAME, sha256_file, write_sha256sums
+from release_gates._internal.checksums import SUMS_NAME, sha256_file, write_sha256sums
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import build_export as export
+from release_gates.gates import build_inspect as inspect_dists
+from release_gates.gates import build_reproducible as reproducible
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.tomlfile import load_toml
 
 GATE = "build"
 # The shipped build runs under the usual umask; the proof build under another.
@@ -293,7 +295,9 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Command-line options of the gate."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.build", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.gates.build", description=__doc__
+    )
     parser.add_argument("--out", type=Path, default=Path("dist"), help="where the dists go")
     parser.add_argument("--ref", default="HEAD", help="the commit to build (default HEAD)")
     parser.add_argument("--expect-version", help="fail unless the project version is this")

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Gate ``publish``: upload the dists with twine, then check what the index really serves.
 
-    python -m release_gates.publish --dist dist --repository-url URL [--index-url SIMPLE_URL]
-    python -m release_gates.publish --dist dist --index-url https://pypi.org/simple/ --verify-only
+    python -m release_gates.gates.publish --dist dist --repository-url URL [--index-url SIMPLE_URL]
+    python -m release_gates.gates.publish --verify-only --dist dist --index-url SIMPLE_URL
 
 Credentials come from ``TWINE_USERNAME`` / ``TWINE_PASSWORD`` and are scrubbed
 from every line this gate prints or records. The URLs default to
@@ -54,13 +54,13 @@ from typing import Any
 
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 
-from release_gates import checksums, simple_index
+from release_gates._internal import checksums, simple_index
+from release_gates._internal.retry import Attempts, RetryPolicy
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.retry import Attempts, RetryPolicy
 
 GATE = "publish"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
 
 NO_DISTS = Problem(
@@ -322,10 +322,10 @@ def run_twine(
 ) -> UploadOutcome:
     """Upload one file with twine, killed after ``timeout_s`` (twine sets no timeout itself).
 
-    One request per run (see :mod:`release_gates.twine_once`): retries are ours.
+    One request per run (see :mod:`standins.twine_once`): retries are ours.
     """
     command = [
-        sys.executable, "-m", "release_gates.twine_once", "upload", "--non-interactive",
+        sys.executable, "-m", "standins.twine_once", "upload", "--non-interactive",
         "--disable-progress-bar", "--repository-url", repository_url, str(dist.path),
     ]  # fmt: skip
     twine_env = {
@@ -644,7 +644,7 @@ def default_simple_url(repository_url: str) -> str | None:
 def parse_args(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Settings from the command line, with URLs defaulting to the environment."""
     parser = argparse.ArgumentParser(
-        prog="python -m release_gates.publish",
+        prog="python -m release_gates.gates.publish",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -734,7 +734,7 @@ def scrubbed_run(argv: Sequence[str], env: Mapping[str, str]) -> GateResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m release_gates.publish``."""
+    """Entry point of ``python -m release_gates.gates.publish``."""
     return run_gate(GATE, lambda: scrubbed_run(sys.argv[1:] if argv is None else argv, os.environ))
 
 

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Run twine, but with one upload request per file: ``python -m release_gates.twine_once upload …``.
+"""Run twine, but with one upload request per file: ``python -m standins.twine_once upload …``.
 
 twine re-sends a file up to five times, immediately, when the index answers
 5xx (``Repository.upload(max_redirects=5)``; there is no option to change it).

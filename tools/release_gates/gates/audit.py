@@ -38,11 +38,17 @@ from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
-from release_gates.lockfile import Pin, group_by_closure, read_lock, supported_pythons, write_pinned
+from release_gates._internal.lockfile import (
+    Pin,
+    group_by_closure,
+    read_lock,
+    supported_pythons,
+    write_pinned,
+)
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates.audit_waivers import Waiver, load_waivers
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.tomlfile import load_toml
-from release_gates.waivers import Waiver, load_waivers
 
 GATE = "audit"
 OSV_URL_ENV = "PIP_AUDIT_OSV_URL"
@@ -250,7 +256,9 @@ def judge(
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line interface of the gate."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.audit", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.gates.audit", description=__doc__
+    )
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project checkout")
     parser.add_argument("--lock", type=Path, help="default: ROOT/security/runtime.txt")
     parser.add_argument("--waivers", type=Path, help="default: ROOT/security/waivers.toml")
@@ -341,7 +349,7 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``python -m release_gates.audit [--osv-url URL] [--offline] ...``."""
+    """Entry point: ``python -m release_gates.gates.audit [--osv-url URL] [--offline] ...``."""
     args = parse_args(argv)
     return run_gate(GATE, lambda: run(args))
 

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 """What ``publish.yml`` tells people: release notes and the run's job summary.
 
-    python -m release_gates.workflow_report notes --version 1.2.3 --output notes.md
-    python -m release_gates.workflow_report summary --needs-env NEEDS --results DIR \\
+    python -m release_gates.workflow.report notes --version 1.2.3 --output notes.md
+    python -m release_gates.workflow.report summary --needs-env NEEDS --results DIR \\
         --dist DIR --version 1.2.3
 
 ``notes`` copies the version's section of ``CHANGELOG.md`` (a missing section
@@ -28,7 +28,7 @@ from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "workflow_report"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 NO_SECTION = Problem(
     "workflow_report.no-changelog-section",
@@ -214,7 +214,7 @@ def summary(args: argparse.Namespace) -> GateResult:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Command-line interface."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.workflow_report")
+    parser = argparse.ArgumentParser(prog="python -m release_gates.workflow.report")
     commands = parser.add_subparsers(dest="command", required=True)
     notes_cmd = commands.add_parser("notes", help="CHANGELOG section -> release notes file")
     notes_cmd.add_argument("--version", required=True)
@@ -229,7 +229,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m release_gates.workflow_report``."""
+    """Entry point of ``python -m release_gates.workflow.report``."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "notes":
         return run_gate(GATE, lambda: notes(args.version, args.output, args.changelog))

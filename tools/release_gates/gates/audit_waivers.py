@@ -16,8 +16,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
-from release_gates.tomlfile import load_toml
 
 # A waiver is a dated promise to look again, not a permanent exception.
 MAX_WAIVER_DAYS = 180

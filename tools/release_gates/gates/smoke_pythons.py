@@ -13,8 +13,8 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from release_gates._internal.venvs import run
 from release_gates.problems import GateFailure, Problem
-from release_gates.venvs import run
 
 # Every minor version the release supports (pyproject's classifiers); CI has 3.14 too.
 SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")

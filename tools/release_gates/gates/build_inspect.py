@@ -29,8 +29,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
-from release_gates.tomlfile import load_toml
 
 POLICY_PATH = "security/dist-contents.toml"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """The ``sbom`` gate: a CycloneDX 1.6 SBOM of the runtime closure, bound to the dists.
 
-    python -m release_gates.sbom [--dist dist] [--python python3.11] [--source .]
+    python -m release_gates.gates.sbom [--dist dist] [--python python3.11] [--source .]
 
 1. Install exactly what ``security/runtime.txt`` locks for ``--python`` into a
    venv made ``--without-pip`` (with the gate's own pip), so no packaging tool
@@ -37,15 +37,20 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from release_gates import sbom_render
-from release_gates.dist_files import Dists, find_dists, project_name_version, wheel_metadata
-from release_gates.lockfile import Pin, read_lock, resolve
+from release_gates._internal.dist_files import (
+    Dists,
+    find_dists,
+    project_name_version,
+    wheel_metadata,
+)
+from release_gates._internal.lockfile import Pin, read_lock, resolve
+from release_gates._internal.venvs import create_venv, pip_install_locked, run
+from release_gates.gates import sbom_render
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.venvs import create_venv, pip_install_locked, run
 
 GATE = "sbom"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SPEC_VERSION = "1.6"
 INDEX_SIMPLE_URL = "https://pypi.org/simple/{name}/"
 
@@ -410,7 +415,7 @@ def gate(source: Path, dist: Path, python: str) -> GateResult:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.sbom", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m release_gates.gates.sbom", description=__doc__)
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="directory of the dists")
     parser.add_argument(
         "--python",

@@ -14,9 +14,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_gates.checksums import SUMS_NAME, sha256_file, verify_sha256sums
+from release_gates._internal.checksums import SUMS_NAME, sha256_file, verify_sha256sums
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
-from release_gates.tomlfile import load_toml
 
 DIST_NOT_FOUND = Problem(
     "dists.not-found",

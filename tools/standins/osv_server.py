@@ -12,7 +12,7 @@ and shuts itself down after ``lifetime_s`` even if nobody stops it.
     with OsvServer([advisory("GHSA-x", "pyyaml", ["6.0.3"], fixed="6.0.4")]) as osv:
         subprocess.run([..., "--osv-url", osv.url])
 
-    python -m release_gates.osv_server [--advisories FILE.json] [--lifetime 600]
+    python -m standins.osv_server [--advisories FILE.json] [--lifetime 600]
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ class OsvServer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until ``--lifetime`` seconds pass or the process is interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.osv_server")
+    parser = argparse.ArgumentParser(prog="python -m standins.osv_server")
     parser.add_argument("--advisories", type=Path, help="JSON list of OSV records to serve")
     parser.add_argument("--lifetime", type=float, default=600.0, help="seconds before it stops")
     parser.add_argument("--fail-status", type=int, help="answer every query with this error")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """The ``smoke`` gate: install the built dists on every Python and use them.
 
-    python -m release_gates.smoke [--dist dist] [--pythons 3.9,3.10,...] [--jobs 2]
+    python -m release_gates.gates.smoke [--dist dist] [--pythons 3.9,3.10,...] [--jobs 2]
 
 First ``dist/SHA256SUMS`` must match the wheel and the sdist. Then, per Python
 (``python3.X`` on PATH; every requested one must exist), in fresh venvs in a
@@ -39,14 +39,21 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from release_gates.dist_files import Dists, find_dists, project_name_version
+from release_gates._internal.dist_files import Dists, find_dists, project_name_version
+from release_gates._internal.venvs import (
+    Completed,
+    Venv,
+    create_venv,
+    pip_install,
+    pip_install_locked,
+    run,
+)
+from release_gates.gates.smoke_pythons import Interpreter, find_pythons
 from release_gates.problems import GateFailure, Problem
-from release_gates.pythons import Interpreter, find_pythons
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.venvs import Completed, Venv, create_venv, pip_install, pip_install_locked, run
 
 GATE = "smoke"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PASSED, FAILED, NOT_RUN = Status.PASSED.value, Status.FAILED.value, Status.NOT_RUN.value
 STEPS = ("install wheel", "install sdist", "version", "example", "tests")
 # hatchling (security/backend.txt) runs on these Pythons only.
@@ -362,7 +369,9 @@ def smoke(source: Path, dist: Path, requested: Sequence[str] | None, jobs: int) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.smoke", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.gates.smoke", description=__doc__
+    )
     parser.add_argument("--dist", type=Path, default=Path("dist"), help="directory of the dists")
     parser.add_argument(
         "--pythons",

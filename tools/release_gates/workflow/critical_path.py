@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Model of the tag -> PyPI time of ``publish.yml``, from its job graph and measured gates.
 
-    python -m release_gates.critical_path [--results build/release-gates] [--budget 300]
+    python -m release_gates.workflow.critical_path [--results build/release-gates] [--budget 300]
 
 Each job costs a fixed runner overhead (start, checkout, setup-python, nox from
 its lock) plus the duration the local rehearsal measured for the gate sessions it
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.workflow_policy import Workflow, sessions_by_job
+from release_gates.workflow.policy import Workflow, sessions_by_job
 
 GATE = "critical_path"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PUBLISH = ROOT / ".github" / "workflows" / "publish.yml"
 
 # Per job on a GitHub-hosted runner: queue + start, checkout, setup-python and
@@ -145,8 +145,8 @@ def model(args: argparse.Namespace) -> GateResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m release_gates.critical_path``."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.critical_path")
+    """Entry point of ``python -m release_gates.workflow.critical_path``."""
+    parser = argparse.ArgumentParser(prog="python -m release_gates.workflow.critical_path")
     parser.add_argument("--results", type=Path, default=ROOT / "build" / "release-gates")
     parser.add_argument("--workflow", type=Path, default=PUBLISH)
     parser.add_argument("--budget", type=float, default=300.0, help="seconds (default 5 min)")

@@ -30,9 +30,9 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.tomlfile import load_toml
 
 GATE = "version"
 PYPI = "pypi"
@@ -273,7 +273,9 @@ def write_github_output(decision: Decision) -> None:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line interface of the gate."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.version", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.gates.version", description=__doc__
+    )
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--tag", help="the pushed tag, vX.Y.Z (or refs/tags/vX.Y.Z)")
     source.add_argument("--version", help="the version of a manual workflow dispatch")
@@ -308,7 +310,7 @@ def run(args: argparse.Namespace) -> GateResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: ``python -m release_gates.version [--tag vX.Y.Z | --version X.Y.Z] ...``."""
+    """Entry point: ``python -m release_gates.gates.version [--tag vX.Y.Z | --version X.Y.Z]``."""
     args = parse_args(argv)
     return run_gate(GATE, lambda: run(args))
 

@@ -5,7 +5,7 @@
 zizmor finds generic problems; this module checks what is specific to our
 release: which jobs may hold which token, that publishing is gated, that every
 step is one nox session or one tool call, and that ``publish.yml`` runs the same
-sessions in the same order as the local rehearsal (:mod:`release_gates.pipeline`).
+sessions in the same order as the local rehearsal (:mod:`release_gates.registry`).
 
 Each ``check_*`` function takes a :class:`Workflow` and returns a list of
 :class:`Violation`; :func:`check_workflow` runs every rule that applies to a file.
@@ -24,9 +24,9 @@ from typing import Any
 
 import yaml
 
-from release_gates.pipeline import REHEARSAL, WORKFLOW_ONLY_JOBS
+from release_gates.registry import REHEARSAL, WORKFLOW_ONLY_JOBS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PINS_FILE = ROOT / "security" / "action-pins.yml"
 
 # Permissions a job of a given workflow may hold with `write`; anything else is read/none.
