@@ -23,6 +23,10 @@ import nox
 ROOT = Path(__file__).parent.resolve()
 SECURITY = ROOT / "security"
 TOOLS = ROOT / "tools"
+# The gate registry is plain data (standard library only): read it from the source tree.
+sys.path.insert(0, str(TOOLS))
+from release_gates import registry  # noqa: E402
+
 # Python versions the library supports and is tested on here; CI adds 3.14
 # through `--force-python`.
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
@@ -45,9 +49,9 @@ def gate_env() -> dict[str, str]:
     return {"PYTHONPATH": str(TOOLS)}
 
 
-def run_gate(session: nox.Session, module: str, *args: str) -> None:
-    """Run ``python -m release_gates.<module>`` with the session's arguments."""
-    session.run("python", "-m", f"release_gates.{module}", *args, *session.posargs, env=gate_env())
+def run_module(session: nox.Session, module: str, *args: str) -> None:
+    """Run ``python -m <module>`` from the source tree with the session's arguments."""
+    session.run("python", "-m", module, *args, *session.posargs, env=gate_env())
 
 
 TEST_WHEEL_DIR = ROOT / "build" / "test-wheel"
@@ -156,72 +160,28 @@ def lock(session: nox.Session) -> None:
 
 
 # --- release gates -----------------------------------------------------------
-# One session per gate, each installing only security/<gate>.txt. The workflow
-# jobs call exactly these; `release` chains them locally.
+# One session per gate and workflow tool of tools/release_gates/registry.py, each
+# installing only its own locks. The workflow jobs call exactly these; `release`
+# chains the gates locally.
 
 
-@nox.session
-def version(session: nox.Session) -> None:
-    """Check the release version against the tag, pyproject.toml and CHANGELOG.md."""
-    install_locked(session, "version")
-    run_gate(session, "gates.version")
+def define_registry_sessions() -> None:
+    """Define ``nox -s <name>`` for every gate and tool of the registry."""
+    for entry in registry.entries():
+        _registry_session(entry.name, entry.summary, entry.locks, entry.module)
 
 
-@nox.session
-def licenses(session: nox.Session) -> None:
-    """reuse lint on the tree; runtime dependency licences against the allow-list."""
-    # liccheck must run inside the environment it checks: this venv holds the runtime
-    # closure next to the gate's tools (the two locks share no package).
-    install_locked(session, "runtime", "licenses")
-    run_gate(session, "gates.licenses")
+def _registry_session(name: str, summary: str, locks: tuple[str, ...], module: str) -> None:
+    def session_function(session: nox.Session) -> None:
+        if locks:
+            install_locked(session, *locks)
+        run_module(session, module)
+
+    session_function.__doc__ = summary
+    nox.session(name=name, default=False)(session_function)
 
 
-@nox.session
-def audit(session: nox.Session) -> None:
-    """pip-audit of the hash-locked runtime closure against OSV, with waivers."""
-    install_locked(session, "audit")
-    run_gate(session, "gates.audit")
-
-
-@nox.session
-def build(session: nox.Session) -> None:
-    """Build once from a clean export, prove it reproducible, inspect, write SHA256SUMS."""
-    install_locked(session, "build")
-    run_gate(session, "gates.build")
-
-
-@nox.session
-def smoke(session: nox.Session) -> None:
-    """Install the built wheel and sdist on every Python found and exercise them.
-
-    nox -s smoke -- [--dist dist] [--pythons 3.9,3.13] [--jobs 2]
-    """
-    install_locked(session, "smoke")
-    run_gate(session, "gates.smoke")
-
-
-@nox.session
-def sbom(session: nox.Session) -> None:
-    """CycloneDX SBOM of the runtime closure, bound to the dists by sha256.
-
-    nox -s sbom -- [--dist dist] [--python python3.11]
-    """
-    install_locked(session, "sbom")
-    run_gate(session, "gates.sbom")
-
-
-@nox.session
-def verify(session: nox.Session) -> None:
-    """Verify Sigstore bundles offline and SHA256SUMS: nox -s verify -- FILE... --identity I."""
-    install_locked(session, "verify")
-    run_gate(session, "gates.verify")
-
-
-@nox.session
-def publish(session: nox.Session) -> None:
-    """Upload the dists with retries, then verify what the index serves."""
-    install_locked(session, "publish")
-    run_gate(session, "gates.publish")
+define_registry_sessions()
 
 
 @nox.session(tags=["tests"])
@@ -266,19 +226,37 @@ def release(session: nox.Session) -> None:
     rehearsal reuses the gate venvs. Writes dist/release-report.{md,html}.
     """
     install_locked(session, "local-index")  # pypiserver + passlib: the stand-in index
-    # nox has no public API for its reuse options; read them, defaulting to a cold run.
-    config = getattr(getattr(session, "_runner", None), "global_config", None)
-    nox_args = ["--reuse-venv", str(getattr(config, "reuse_venv", "no") or "no")]
-    if getattr(config, "no_install", False):
-        nox_args.append("--no-install")
     session.run(
         "python",
         "-m",
         "release_gates.rehearsal",
-        *(f"--nox-arg={arg}" for arg in nox_args),
+        *(f"--nox-arg={arg}" for arg in reuse_options(sys.argv[1:])),
         *session.posargs,
         env={**gate_env(), "RELEASE_NOX_PYTHON": sys.executable},
     )
+
+
+def reuse_options(nox_argv: list[str]) -> list[str]:
+    """The venv-reuse options of this nox run, for the rehearsal's child nox runs.
+
+    nox has no public API for its reuse options, so they are read from its own
+    command line: ``-r``/``--reuse-existing-virtualenvs`` or ``--reuse-venv yes|always``
+    reuse venvs, ``-R`` also skips installs, as does ``--no-install``. Nothing
+    given means a cold run.
+    """
+    reuse, no_install = "no", False
+    for position, arg in enumerate(nox_argv):
+        value = arg.partition("=")[2] if arg.startswith("--reuse-venv=") else None
+        if arg == "--reuse-venv" and position + 1 < len(nox_argv):
+            value = nox_argv[position + 1]
+        if value is not None:
+            reuse = value
+        elif arg in ("-r", "--reuse-existing-virtualenvs", "-R"):
+            reuse = "yes"
+        elif arg in ("-N", "--no-reuse-existing-virtualenvs"):
+            reuse = "no"
+        no_install = no_install or arg in ("-R", "--no-install")
+    return ["--reuse-venv", reuse, *(["--no-install"] if no_install else [])]
 
 
 # --- workflows -----------------------------------------------------------------
@@ -326,22 +304,3 @@ def pypi_attestations(session: nox.Session) -> None:
     """pypi-attestations from its lock, e.g. `-- verify pypi --repository URL pypi:FILE`."""
     install_locked(session, "pypi-attestations")
     session.run("pypi-attestations", *session.posargs)
-
-
-@nox.session(default=False)
-def pypi_health(session: nox.Session) -> None:
-    """Every file PyPI serves matches its GitHub release's SHA256SUMS and is attested."""
-    run_gate(session, "workflow.pypi_health")
-
-
-@nox.session(default=False)
-def workflow_report(session: nox.Session) -> None:
-    """publish.yml's release notes (CHANGELOG section) and job summary."""
-    run_gate(session, "workflow.report")
-
-
-@nox.session(default=False)
-def critical_path(session: nox.Session) -> None:
-    """Model publish.yml's tag -> PyPI time from its job graph and the rehearsal's timings."""
-    install_locked(session, "workflow-policy")
-    run_gate(session, "workflow.critical_path")

@@ -20,8 +20,8 @@ import pytest
 
 from release_gates import problems
 
-# Where Problems are declared: the gates and their plumbing, and the stand-ins.
-SOURCES = (docpages.ROOT / "tools" / "release_gates", docpages.ROOT / "tools" / "standins")
+# Where Problems are declared: the gates, their tools and plumbing.
+SOURCES = (docpages.ROOT / "tools" / "release_gates",)
 PAGE = docpages.page("docs/troubleshooting.md")
 
 

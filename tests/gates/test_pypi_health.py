@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from release_gates._internal.release_config import read_release_config
 from release_gates.result import GateResult, Status
 from release_gates.workflow import pypi_health
 
@@ -215,7 +216,5 @@ def test_only_requested_versions_are_checked(site: Site) -> None:
 
 
 def test_config_comes_from_pyproject() -> None:
-    assert pypi_health.release_config(Path(__file__).resolve().parents[2]) == (
-        REPOSITORY,
-        "publish.yml",
-    )
+    config = read_release_config(Path(__file__).resolve().parents[2] / "pyproject.toml")
+    assert (config.repository, config.workflow_file) == (REPOSITORY, "publish.yml")

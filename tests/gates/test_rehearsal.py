@@ -26,9 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.registry import REHEARSAL, Step
-from release_gates.rehearsal import run as rehearsal
-from release_gates.rehearsal.run import GateSpec, Plan, Rehearsal, exit_code_for
+from release_gates.registry import GATES, Gate
+from release_gates.rehearsal import cli, schedule
+from release_gates.rehearsal.outcome import exit_code_for
+from release_gates.rehearsal.schedule import Plan, Rehearsal, Service
 from release_gates.result import GateResult, Status
 
 FAKE_GATE = textwrap.dedent(
@@ -84,11 +85,17 @@ def fake_gate(tmp_path: Path) -> Path:
     return script
 
 
+@contextlib.contextmanager
+def no_service(workdir: Path) -> Iterator[Mapping[str, str]]:
+    """Stands in for the local index where a fake publish gate needs none."""
+    yield {}
+
+
 def make_plan(
     tmp_path: Path,
     fake_gate: Path,
     modes: Mapping[str, str],
-    steps: Sequence[Step] = REHEARSAL,
+    gates: Sequence[Gate] = GATES,
     **overrides: object,
 ) -> Plan:
     env = {
@@ -98,11 +105,11 @@ def make_plan(
     }
     env.pop("PIP_AUDIT_OSV_URL", None)
     options: dict[str, object] = {
-        "steps": steps,
-        "command_for": lambda step, args: [sys.executable, str(fake_gate), step.session],
+        "gates": gates,
+        "command_for": lambda gate, args: [sys.executable, str(fake_gate), gate.name],
         "results_dir": tmp_path / "results",
         "dist_dir": tmp_path / "dist",
-        "specs": {"audit": GateSpec(offline_endpoint_env="PIP_AUDIT_OSV_URL")},
+        "services": {"local_index": no_service},
         "timeout_s": 30.0,
         "cwd": tmp_path,
         "env": env,
@@ -135,9 +142,9 @@ def test_all_gates_pass(tmp_path: Path, fake_gate: Path) -> None:
     assert set(statuses(results).values()) == {Status.PASSED}
     assert exit_code_for(results, offline=False) == 0
     progress = plan.progress.getvalue()  # type: ignore[attr-defined]
-    for step in REHEARSAL:
-        assert f"==> {step.session}: started" in progress
-        assert f"<== {step.session}: PASSED in " in progress
+    for gate in GATES:
+        assert f"==> {gate.name}: started" in progress
+        assert f"<== {gate.name}: PASSED in " in progress
     # The decided results are on disk for the report.
     decided = GateResult.from_json((tmp_path / "results" / "smoke.json").read_text())
     assert decided.status is Status.PASSED
@@ -293,10 +300,10 @@ def test_a_gate_that_leaves_a_process_behind_fails_and_the_process_is_killed(
 
 
 def test_a_missing_gate_command_fails_that_gate_only(tmp_path: Path, fake_gate: Path) -> None:
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "sbom":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "sbom":
             return [str(tmp_path / "no-such-nox"), "-s", "sbom"]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
     results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
     sbom = next(r for r in results if r.gate == "sbom")
@@ -307,11 +314,11 @@ def test_a_missing_gate_command_fails_that_gate_only(tmp_path: Path, fake_gate: 
 
 def test_a_failing_session_without_result_shows_its_output(tmp_path: Path, fake_gate: Path) -> None:
     # What `nox -s <gate>` does for a session that does not exist yet: prints and exits 1.
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "verify":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "verify":
             script = "import sys; print('Sessions not found: verify'); sys.exit(1)"
             return [sys.executable, "-c", script]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
     results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
     verify = next(r for r in results if r.gate == "verify")
@@ -337,22 +344,19 @@ def test_arguments_and_service_environment_reach_the_gate(tmp_path: Path, fake_g
 
     seen_args: dict[str, list[str]] = {}
 
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        seen_args[step.session] = list(args)
-        return [sys.executable, str(fake_gate), step.session]
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        seen_args[gate.name] = list(args)
+        return [sys.executable, str(fake_gate), gate.name]
 
-    specs = {
-        "build": GateSpec(args=("--out", "{dist}")),
-        "publish": GateSpec(service=service),
-    }
-    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    services: dict[str, Service] = {"local_index": service}
+    plan = make_plan(tmp_path, fake_gate, {}, services=services, command_for=command)
     results = Rehearsal(plan).run()
     assert seen_args["build"] == ["--out", str(tmp_path / "dist")]
     publish = next(r for r in results if r.gate == "publish")
     assert publish.details["seen"] == "index in publish"
     assert events == ["start", "stop"]
     # The service's environment (credentials) never shows up in the command line.
-    assert seen_args["publish"] == []
+    assert seen_args["publish"] == ["--dist", str(tmp_path / "dist")]
 
 
 def test_a_service_that_cannot_start_fails_its_gate(tmp_path: Path, fake_gate: Path) -> None:
@@ -361,7 +365,7 @@ def test_a_service_that_cannot_start_fails_its_gate(tmp_path: Path, fake_gate: P
         raise RuntimeError("pypiserver did not come up")
         yield {}
 
-    plan = make_plan(tmp_path, fake_gate, {}, specs={"publish": GateSpec(service=broken)})
+    plan = make_plan(tmp_path, fake_gate, {}, services={"local_index": broken})
     publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
     assert publish.status is Status.FAILED
     assert "pypiserver did not come up" in publish.summary
@@ -379,12 +383,12 @@ INTERRUPTED = textwrap.dedent(
     """
     import io, json, os, sys
     from pathlib import Path
-    from release_gates.registry import Step
-    from release_gates.rehearsal.run import Plan, Rehearsal
+    from release_gates.registry import Gate
+    from release_gates.rehearsal.schedule import Plan, Rehearsal
     tmp = Path(sys.argv[1])
     plan = Plan(
-        steps=[Step("version"), Step("licenses", needs=("version",))],
-        command_for=lambda step, args: [sys.executable, sys.argv[2], step.session],
+        gates=[Gate("version"), Gate("licenses", needs=("version",))],
+        command_for=lambda gate, args: [sys.executable, sys.argv[2], gate.name],
         results_dir=tmp / "results", dist_dir=tmp / "dist", cwd=tmp,
     )
     Rehearsal(plan).run()
@@ -400,14 +404,13 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
         **os.environ,
         "FAKE_GATES": json.dumps({"licenses": "hang"}),
         "FAKE_MARKS": str(tmp_path / "marks"),
-        "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[2]),
+        "PYTHONPATH": str(Path(schedule.__file__).resolve().parents[2]),
     }
     script = INTERRUPTED.replace(
-        "Rehearsal(plan).run()", "rehearsal._stop_on_signals()\nRehearsal(plan).run()"
+        "Rehearsal(plan).run()", "cli.stop_on_signals()\nRehearsal(plan).run()"
     ).replace(
-        "from release_gates.rehearsal.run import",
-        "from release_gates.rehearsal import run as rehearsal\n"
-        "from release_gates.rehearsal.run import",
+        "from release_gates.rehearsal.schedule import",
+        "from release_gates.rehearsal import cli\nfrom release_gates.rehearsal.schedule import",
     )
     # SIGINT ignored from the start, as for a job a script put in the background.
     orchestrator = subprocess.Popen(
@@ -428,8 +431,8 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
 
 
 def test_nox_command_passes_reuse_flags_and_arguments() -> None:
-    command = rehearsal.nox_command("/nox/python", ["--reuse-venv", "yes", "--no-install"])
-    line = command(Step("build"), ["--out", "dist"])
+    command = cli.nox_command("/nox/python", ["--reuse-venv", "yes", "--no-install"])
+    line = command(Gate("build"), ["--out", "dist"])
     assert line[:3] == ["/nox/python", "-m", "nox"]
     assert line[line.index("-s") + 1] == "build"
     assert line[-4:] == ["--no-install", "--", "--out", "dist"]
@@ -463,13 +466,12 @@ def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
     probe = tmp_path / "probe.py"
     probe.write_text(PUBLISH_PROBE, encoding="utf-8")
 
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "publish":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "publish":
             return [sys.executable, str(probe), *args]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
-    specs = {"publish": rehearsal.GATE_SPECS["publish"]}
-    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    plan = make_plan(tmp_path, fake_gate, {}, services=schedule.SERVICES, command_for=command)
     publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
     assert publish.status is Status.PASSED, publish.summary
     details = publish.details
@@ -505,11 +507,11 @@ def warm_up_plan(tmp_path: Path, fake_gate: Path, prepare_mode: str, **overrides
         tmp_path,
         fake_gate,
         {"version": "slow"},
-        prepare_for=lambda step: [sys.executable, str(prepare), step.session, prepare_mode],
-        prepared_command_for=lambda step, args: [
+        prepare_for=lambda gate: [sys.executable, str(prepare), gate.name, prepare_mode],
+        prepared_command_for=lambda gate, args: [
             sys.executable,
             str(fake_gate),
-            step.session,
+            gate.name,
             "--prepared",
         ],
         **overrides,
@@ -549,9 +551,9 @@ def test_a_hanging_warm_up_is_stopped_and_leaves_nothing_behind(
 
 
 def test_nox_warm_up_commands() -> None:
-    install, run = rehearsal.nox_warm_up("/py", ["--reuse-venv", "no"])
-    assert install(Step("smoke"))[-4:] == ["smoke", "--reuse-venv", "no", "--install-only"]
-    line = run(Step("smoke"), ["--dist", "d"])
+    install, run = cli.nox_warm_up("/py", ["--reuse-venv", "no"])
+    assert install(Gate("smoke"))[-4:] == ["smoke", "--reuse-venv", "no", "--install-only"]
+    line = run(Gate("smoke"), ["--dist", "d"])
     assert line[line.index("smoke") + 1 :] == [
         "--reuse-venv",
         "yes",
@@ -563,7 +565,7 @@ def test_nox_warm_up_commands() -> None:
 
 
 def test_dependents_follow_the_graph() -> None:
-    build = next(step for step in REHEARSAL if step.session == "build")
-    assert rehearsal.dependents(REHEARSAL, build) == {"smoke", "sbom", "verify", "publish"}
-    publish = next(step for step in REHEARSAL if step.session == "publish")
-    assert rehearsal.dependents(REHEARSAL, publish) == set()
+    build = next(gate for gate in GATES if gate.name == "build")
+    assert schedule.dependents(GATES, build) == {"smoke", "sbom", "verify", "publish"}
+    publish = next(gate for gate in GATES if gate.name == "publish")
+    assert schedule.dependents(GATES, publish) == set()

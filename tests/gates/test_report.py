@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.registry import REHEARSAL
+from release_gates._internal.release_config import read_release_config, verification_commands
+from release_gates.registry import GATES
 from release_gates.rehearsal import report, report_html, report_md
 from release_gates.result import GateResult, Status
 
@@ -32,8 +33,7 @@ def write_results(results_dir: Path, results: Sequence[GateResult], mode: str = 
 
 def all_passed(**overrides: GateResult) -> list[GateResult]:
     results = [
-        GateResult(step.session, Status.PASSED, f"{step.session} ok", duration_s=1.25)
-        for step in REHEARSAL
+        GateResult(gate.name, Status.PASSED, f"{gate.name} ok", duration_s=1.25) for gate in GATES
     ]
     return [overrides.get(r.gate, r) for r in results]
 
@@ -219,25 +219,34 @@ def test_stale_dist_files_are_not_reported_when_their_gate_did_not_pass(tmp_path
     assert "No SBOM: the sbom gate did not pass" in md
 
 
+def test_a_malformed_sha256sums_is_named_not_half_shown(tmp_path: Path) -> None:
+    write_results(tmp_path / "results", all_passed())
+    write_dist(tmp_path / "dist")
+    sums = tmp_path / "dist" / "SHA256SUMS"
+    sums.write_text(sums.read_text(encoding="utf-8") + "not a checksum line\n", encoding="utf-8")
+    report.write_reports(tmp_path / "results", tmp_path / "dist")
+    md = (tmp_path / "dist" / "release-report.md").read_text(encoding="utf-8")
+    assert "a" * 64 not in md
+    assert "No hashes: \\[checksums.malformed-line\\]" in md
+
+
 def test_verification_commands_use_the_configured_identity(tmp_path: Path) -> None:
     md, _ = render(tmp_path, all_passed())
-    release = report.read_release(ROOT / "pyproject.toml")
-    identity = (
-        f"https://github.com/{release.repository}/{release.workflow}@refs/tags/v{release.version}"
-    )
-    assert identity == release.identity
-    commands = report.verify_commands(release, ["duckalog-0.1.0.tar.gz"])
+    config = read_release_config(ROOT / "pyproject.toml")
+    identity = f"https://github.com/{config.repository}/{config.workflow}@refs/tags/v0.1.0"
+    assert identity == config.identity("v0.1.0")
+    commands = verification_commands(config, "0.1.0", ["duckalog-0.1.0.tar.gz"])
     assert "sha256sum -c SHA256SUMS" in commands
     assert (
         "sigstore verify identity --bundle duckalog-0.1.0.tar.gz.sigstore.json"
-        f" --cert-identity {identity} --cert-oidc-issuer {release.issuer} duckalog-0.1.0.tar.gz"
+        f" --cert-identity {identity} --cert-oidc-issuer {config.oidc_issuer} duckalog-0.1.0.tar.gz"
     ) in commands
-    assert f"gh attestation verify duckalog-0.1.0.tar.gz --repo {release.repository}" in commands
-    assert "pypi-attestations verify pypi" in commands
+    gh = f"gh attestation verify duckalog-0.1.0.tar.gz --repo {config.repository}"
+    assert any(line.startswith(gh) for line in commands)
+    assert any(line.startswith("pypi-attestations verify pypi") for line in commands)
     # The report lists them for both dists named in SHA256SUMS, verbatim in a code block.
-    for line in report.verify_commands(
-        release, ["duckalog-0.1.0-py3-none-any.whl", "duckalog-0.1.0.tar.gz"]
-    ).splitlines():
+    dists = ["duckalog-0.1.0-py3-none-any.whl", "duckalog-0.1.0.tar.gz"]
+    for line in verification_commands(config, "0.1.0", dists):
         assert line in md
 
 

@@ -140,7 +140,7 @@ def test_requested_missing_python_fails(tmp_path: Path, monkeypatch: pytest.Monk
     source, dist = make_release(tmp_path)
     code, result = run_smoke(monkeypatch, source, dist, "3.99", tmp_path / "results")
     assert code == 1
-    assert result["problem_code"] == "pythons.missing"
+    assert result["problem_code"] == "smoke.python-missing"
     assert "3.99" in result["summary"]
 
 

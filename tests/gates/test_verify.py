@@ -190,4 +190,4 @@ def test_release_identity_fails_without_configuration(tmp_path: Path) -> None:
     pyproject.write_text("[project]\nname = 'x'\n", encoding="utf-8")
     with pytest.raises(GateFailure) as failure:
         release_identity("v1.0.0", pyproject)
-    assert failure.value.problem.code == "verify.bad-release-config"
+    assert failure.value.problem.code == "release_config.invalid"

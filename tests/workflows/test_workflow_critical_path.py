@@ -11,7 +11,7 @@ import pytest
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status, write_result
 from release_gates.workflow import critical_path
-from release_gates.workflow.policy import Workflow
+from release_gates.workflow.model import Workflow
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 GATES = {

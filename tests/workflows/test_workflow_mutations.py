@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from release_gates.workflow import policy
+from release_gates.workflow.model import Violation
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
@@ -297,7 +298,7 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
-def violations(source: str) -> list[policy.Violation]:
+def violations(source: str) -> list[Violation]:
     return policy.check_workflow(policy.Workflow.parse("publish.yml", source))
 
 

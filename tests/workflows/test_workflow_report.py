@@ -122,7 +122,7 @@ def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> Non
         "--cert-identity https://github.com/duckalog/duckalog/.github/workflows/"
         "publish.yml@refs/tags/v1.0.0"
     ) in text
-    assert "gh attestation verify FILE --repo duckalog/duckalog" in text
+    assert "gh attestation verify duckalog-1.0.0.tar.gz --repo duckalog/duckalog" in text
     assert "https://pypi.org/project/duckalog/1.0.0/" in text
     assert "https://github.com/duckalog/duckalog/releases/tag/v1.0.0" in text
 

@@ -12,7 +12,7 @@ free port, serves a fresh package directory, requires a password for uploads
 (htpasswd written with passlib) and never falls back to PyPI. The server is
 always stopped when the ``with`` block ends, also on an exception, and a
 server that does not answer within ``startup_timeout`` seconds is stopped and
-reported.
+reported (:class:`DidNotStart`; :class:`ToolsMissing` when passlib cannot run).
 """
 
 from __future__ import annotations
@@ -29,25 +29,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_gates.problems import GateFailure, Problem
-
-INDEX_DID_NOT_START = Problem(
-    "local-index.did-not-start",
-    "pypiserver did not answer on {url} within {seconds} s (exit code {returncode}); "
-    "its log: {log}",
-    "Install security/local-index.txt into the environment running the rehearsal "
-    "(pypiserver and passlib) and read the log above.",
-)
-
-TOOLS_MISSING = Problem(
-    "local-index.tools-missing",
-    "{python} cannot write the htpasswd file with passlib: {error}",
-    "Install security/local-index.txt (pypiserver, passlib) into the environment that runs "
-    "the rehearsal or the tests.",
-)
-
 HOST = "127.0.0.1"
 USERNAME_PREFIX = "uploader-"
+
+
+class LocalIndexError(RuntimeError):
+    """The local index could not be started; the message says why."""
+
+
+class ToolsMissing(LocalIndexError):
+    """The interpreter given cannot run passlib (security/local-index.txt is not installed)."""
+
+
+class DidNotStart(LocalIndexError):
+    """pypiserver did not answer in time; the message ends with its log."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +92,9 @@ def write_htpasswd(path: Path, username: str, password: str, python: str = sys.e
             timeout=60,
         )
     except (OSError, subprocess.SubprocessError) as error:
-        detail = getattr(error, "stderr", None) or str(error)
-        raise GateFailure(TOOLS_MISSING, python=python, error=detail.strip()[-500:]) from error
+        detail = (getattr(error, "stderr", None) or str(error)).strip()[-500:]
+        message = f"{python} cannot write the htpasswd file with passlib: {detail}"
+        raise ToolsMissing(message) from error
 
 
 # Starts pypiserver so that, on Linux, it gets SIGTERM when its parent dies. The
@@ -165,12 +161,10 @@ def local_index(
         deadline = time.monotonic() + startup_timeout
         while not _answers(f"{url}simple/"):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise GateFailure(
-                    INDEX_DID_NOT_START,
-                    url=url,
-                    seconds=startup_timeout,
-                    returncode=process.poll(),
-                    log=log_file.read_text(encoding="utf-8", errors="replace")[-2000:],
+                tail = log_file.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise DidNotStart(
+                    f"pypiserver did not answer on {url} within {startup_timeout} s "
+                    f"(exit code {process.poll()}); its log: {tail}"
                 )
             time.sleep(0.1)
         yield LocalIndex(

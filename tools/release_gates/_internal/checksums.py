@@ -111,13 +111,13 @@ def write_sha256sums(dist_dir: Path, files: Iterable[Path | str]) -> Path:
     return target
 
 
-def read_sha256sums(path: Path) -> tuple[dict[str, str], list[GateFailure]]:
-    """Parse ``path`` into ``{file name: lowercase hex digest}`` and the problems found."""
+def parse_sha256sums(text: str, source: str) -> tuple[dict[str, str], list[GateFailure]]:
+    """Parse ``SHA256SUMS`` text into ``{file name: lowercase hex digest}`` and its problems.
+
+    ``source`` (a path or URL) names the file in the problems. Every line must be
+    ``<64 hex>  <plain file name>``; blank lines are allowed, nothing else is.
+    """
     problems: list[GateFailure] = []
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, [GateFailure(SUMS_MISSING, path=str(path), error=str(error))]
     entries: dict[str, str] = {}
     counts: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -125,20 +125,41 @@ def read_sha256sums(path: Path) -> tuple[dict[str, str], list[GateFailure]]:
             continue
         match = _LINE.match(raw)
         if match is None:
-            problems.append(GateFailure(MALFORMED_LINE, path=str(path), line=number, text=raw))
+            problems.append(GateFailure(MALFORMED_LINE, path=source, line=number, text=raw))
             continue
         name = match["name"]
         if name in (".", "..") or "/" in name or "\\" in name or name != name.strip():
-            problems.append(GateFailure(UNSAFE_NAME, path=str(path), line=number, name=name))
+            problems.append(GateFailure(UNSAFE_NAME, path=source, line=number, name=name))
             continue
         counts[name] = counts.get(name, 0) + 1
         entries[name] = match["digest"].lower()
     for name, count in sorted(counts.items()):
         if count > 1:
-            problems.append(GateFailure(DUPLICATE_ENTRY, name=name, count=count, path=str(path)))
+            problems.append(GateFailure(DUPLICATE_ENTRY, name=name, count=count, path=source))
     if not entries and not problems:
-        problems.append(GateFailure(SUMS_EMPTY, path=str(path)))
+        problems.append(GateFailure(SUMS_EMPTY, path=source))
     return entries, problems
+
+
+def read_sha256sums(path: Path) -> tuple[dict[str, str], list[GateFailure]]:
+    """Parse the file at ``path`` (see :func:`parse_sha256sums`); unreadable is a problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return {}, [GateFailure(SUMS_MISSING, path=str(path), error=str(error))]
+    return parse_sha256sums(text, str(path))
+
+
+def load_sha256sums(path: Path) -> dict[str, str]:
+    """``{file name: sha256}`` of the file at ``path``; raises its first problem, if any.
+
+    The strict reader for anyone who shows or trusts the listed digests without
+    re-hashing the files (the reports): a malformed file is never half-read.
+    """
+    entries, problems = read_sha256sums(path)
+    if problems:
+        raise problems[0]
+    return entries
 
 
 def verify_sha256sums(path: Path) -> list[GateFailure]:

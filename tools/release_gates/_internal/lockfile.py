@@ -32,9 +32,8 @@ UNPARSABLE = Problem(
     "{path}:{line}: cannot read {text!r} as a pinned, hashed requirement ({reason})",
     "Regenerate the lock with `scripts/nox -s lock -- <name>`; do not edit .txt locks by hand.",
 )
-# Code kept from the former hash_lock module: docs/troubleshooting.md documents it.
 AMBIGUOUS = Problem(
-    "lock.ambiguous",
+    "lockfile.ambiguous",
     "{path} pins {name} more than once for the same Python ({versions})",
     "Regenerate the lock with `scripts/nox -s lock -- <name>` (uv --universal).",
 )

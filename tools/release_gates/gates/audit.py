@@ -25,7 +25,6 @@ import datetime
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,10 +33,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
+from release_gates._internal import endpoints
 from release_gates._internal.lockfile import (
     Pin,
     group_by_closure,
@@ -139,17 +138,6 @@ class Finding:
             "description": self.description,
             "pythons": self.pythons,
         }
-
-
-def osv_reachable(url: str, timeout_s: float = 3.0) -> bool:
-    """Whether a TCP connection to the host of ``url`` opens (used for ``--offline`` only)."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=timeout_s):
-            return True
-    except OSError:
-        return False
 
 
 def pip_audit_command(requirements: Path, osv_url: str, cache: Path, timeout_s: int) -> list[str]:
@@ -279,7 +267,7 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
     today = today or datetime.date.today()
     waivers = load_waivers(args.waivers or root / "security" / "waivers.toml", today)
     configured_url = args.osv_url or os.environ.get(OSV_URL_ENV)
-    if args.offline and not (configured_url and osv_reachable(configured_url)):
+    if args.offline and not (configured_url and endpoints.reachable(configured_url, timeout_s=3.0)):
         return GateResult(
             gate=GATE,
             status=Status.NOT_RUN,

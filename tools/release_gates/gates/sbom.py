@@ -37,7 +37,7 @@ from typing import Any
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from release_gates._internal.dist_files import (
+from release_gates._internal.dists import (
     Dists,
     find_dists,
     project_name_version,

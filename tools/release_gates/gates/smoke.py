@@ -39,7 +39,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from release_gates._internal.dist_files import Dists, find_dists, project_name_version
+from release_gates._internal.dists import Dists, find_dists, project_name_version
 from release_gates._internal.venvs import (
     Completed,
     Venv,

@@ -22,18 +22,18 @@ SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 _PROBE = "import platform, sys; print(platform.python_version()); print(sys.executable)"
 
 PYTHON_MISSING = Problem(
-    "pythons.missing",
+    "smoke.python-missing",
     "Python {version} was requested but {reason}",
     "Install it (e.g. `pyenv install {version}`) and run through scripts/nox, which makes every "
     "pyenv Python visible as python{version}; or leave it out of --pythons.",
 )
 NO_PYTHON = Problem(
-    "pythons.none-found",
+    "smoke.no-python-found",
     "none of {candidates} is on PATH and runs",
     "Install at least one supported CPython and run through scripts/nox.",
 )
 BAD_VERSION = Problem(
-    "pythons.bad-version",
+    "smoke.bad-python-version",
     "{version!r} is not a Python version like 3.11",
     "Pass --pythons as a comma-separated list of X.Y versions, e.g. 3.9,3.13.",
 )

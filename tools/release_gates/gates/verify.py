@@ -31,14 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from release_gates._internal import checksums
-from release_gates._internal.tomlfile import load_toml
+from release_gates._internal import checksums, paths
+from release_gates._internal.release_config import GITHUB_ACTIONS_ISSUER, read_release_config
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "verify"
-ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
 BUNDLE_SUFFIXES = (".sigstore.json", ".sigstore")
 SIGSTORE_TIMEOUT_S = 120
 
@@ -57,11 +55,6 @@ BAD_TAG = Problem(
     "verify.bad-tag",
     "{tag!r} is not a release tag like v1.2.3",
     "Pass the tag the release was built from, e.g. --release-identity v0.1.0.",
-)
-BAD_RELEASE_CONFIG = Problem(
-    "verify.bad-release-config",
-    "cannot build the release identity from {pyproject}: {error}",
-    "pyproject.toml needs [tool.duckalog-release] with `repository` (OWNER/REPO) and `workflow`.",
 )
 FILE_MISSING = Problem(
     "verify.file-missing",
@@ -98,29 +91,16 @@ NOT_IN_CHECKSUMS = Problem(
 )
 
 
-def release_identity(tag: str, pyproject: Path = ROOT / "pyproject.toml") -> str:
+def release_identity(tag: str, pyproject: Path = paths.PYPROJECT) -> str:
     """Duckalog's signer identity for ``tag``, from ``[tool.duckalog-release]``."""
     if not re.fullmatch(r"v\d+(\.\d+)*([a-z0-9.+-]*)", tag):
         raise GateFailure(BAD_TAG, tag=tag)
-    try:
-        config = load_toml(pyproject)["tool"]["duckalog-release"]
-        repository, workflow = str(config["repository"]), str(config["workflow"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise GateFailure(BAD_RELEASE_CONFIG, pyproject=pyproject, error=repr(error)) from error
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
-        raise GateFailure(
-            BAD_RELEASE_CONFIG, pyproject=pyproject, error=f"repository={repository!r}"
-        )
-    return f"https://github.com/{repository}/{workflow.lstrip('/')}@refs/tags/{tag}"
+    return read_release_config(pyproject).identity(tag)
 
 
-def release_issuer(pyproject: Path = ROOT / "pyproject.toml") -> str:
-    """The OIDC issuer configured for releases (GitHub Actions' by default)."""
-    try:
-        issuer = load_toml(pyproject)["tool"]["duckalog-release"].get("oidc-issuer")
-    except (OSError, ValueError, KeyError, TypeError):
-        issuer = None
-    return str(issuer or DEFAULT_ISSUER)
+def release_issuer(pyproject: Path = paths.PYPROJECT) -> str:
+    """The OIDC issuer configured for releases (``oidc-issuer``, GitHub Actions' by default)."""
+    return read_release_config(pyproject).oidc_issuer
 
 
 def find_bundle(file: Path) -> Path:
@@ -258,7 +238,7 @@ def parse_args(argv: Sequence[str]) -> Request:
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--identity", help="expected certificate identity (SAN)")
     who.add_argument("--release-identity", metavar="TAG", help="Duckalog's identity for TAG")
-    parser.add_argument("--issuer", help=f"expected OIDC issuer (default {DEFAULT_ISSUER})")
+    parser.add_argument("--issuer", help=f"expected OIDC issuer (default {GITHUB_ACTIONS_ISSUER})")
     parser.add_argument("--checksums-only", type=Path, metavar="DIR",
                         help="only check DIR/SHA256SUMS (no signatures exist locally)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -269,7 +249,9 @@ def parse_args(argv: Sequence[str]) -> Request:
     if args.release_identity:
         identity = release_identity(args.release_identity)
         issuer = issuer or release_issuer()
-    return Request(tuple(args.files), identity, issuer or DEFAULT_ISSUER, args.checksums_only)
+    return Request(
+        tuple(args.files), identity, issuer or GITHUB_ACTIONS_ISSUER, args.checksums_only
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,6 @@
 
 import sys
 
-from release_gates.rehearsal.run import main
+from release_gates.rehearsal.cli import main
 
 sys.exit(main())

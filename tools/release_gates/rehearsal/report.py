@@ -20,15 +20,32 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
-from release_gates._internal.tomlfile import load_toml
-from release_gates.registry import REHEARSAL, Step
+from release_gates._internal import checksums, paths
+from release_gates._internal.dists import project_name_version
+from release_gates._internal.release_config import (
+    ReleaseConfig,
+    read_release_config,
+    verification_commands,
+)
+from release_gates.problems import GateFailure
+from release_gates.registry import GATES, Gate
+from release_gates.rehearsal.document import (
+    Badge,
+    Block,
+    Bullets,
+    Cell,
+    Code,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+)
 from release_gates.result import GateResult, Status
 
-ROOT = Path(__file__).resolve().parents[3]
+# The rehearsal's own record of how it ran, beside the gate results.
 META_FILE = "rehearsal.json"
-DEFAULT_ISSUER = "https://token.actions.githubusercontent.com"
 # Lists longer than this are shown as preformatted lines rather than bullets.
 LONG_LIST = 12
 # Summaries in tables and the terminal are cut to one line of this length.
@@ -36,148 +53,100 @@ SUMMARY_LIMIT = 200
 # Keys that name a row; they become the first column of a details table.
 LEADING_COLUMNS = frozenset({"python", "name", "package", "file", "id", "gate"})
 
-# --- the document model -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A short status word; ``tone`` is good, bad, warn or neutral."""
-
-    text: str
-    tone: str
-
-
-Cell = Union[str, Badge]
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """Plain text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """An unordered list of plain-text items."""
-
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of plain-text (or badge) cells."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-
-@dataclass(frozen=True)
-class Code:
-    """Preformatted text: commands or output."""
-
-    text: str
-
-
-Block = Union[Paragraph, Bullets, Table, Code]
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled list of blocks; ``level`` 2 or 3."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    level: int = 2
-
-
-@dataclass(frozen=True)
-class Document:
-    """The whole report: title, verdict and sections."""
-
-    title: str
-    verdict: Badge
-    reasons: tuple[str, ...]
-    facts: tuple[tuple[str, str], ...]
-    sections: tuple[Section, ...]
-
-
 # --- loading -----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Release:
-    """The release configuration from ``pyproject.toml``."""
-
-    version: str
-    repository: str
-    workflow: str
-    issuer: str
-
-    @property
-    def identity(self) -> str:
-        """The Sigstore certificate identity of our publish workflow for this version."""
-        return f"https://github.com/{self.repository}/{self.workflow}@refs/tags/v{self.version}"
-
-
-@dataclass(frozen=True)
 class Loaded:
-    """Everything a report is made from."""
+    """Everything a report is made from.
+
+    ``config`` is None when pyproject.toml has no usable release configuration;
+    ``problems`` then says why, as it says why hashes or an SBOM are missing.
+    Outputs a gate vouches for (``Gate.vouches_for``) are only loaded when that
+    gate passed in this rehearsal.
+    """
 
     results: tuple[GateResult, ...]
     meta: Mapping[str, Any]
-    release: Release
+    version: str
+    config: ReleaseConfig | None
     dist: Path
     checksums: tuple[tuple[str, str], ...] = ()
     sbom: Mapping[str, Any] = field(default_factory=dict)
+    missing: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> str:
+        """The signer identity of this version's publishing run, or why it is unknown."""
+        if self.config is None:
+            return f"unknown: {self.missing.get('config', 'no release configuration')}"
+        return self.config.identity(f"v{self.version}")
 
 
-def read_release(pyproject: Path) -> Release:
-    """Read ``[project].version`` and ``[tool.duckalog-release]`` from ``pyproject.toml``."""
-    data = load_toml(pyproject)
-    project, config = data.get("project", {}), data.get("tool", {}).get("duckalog-release", {})
-    return Release(
-        version=str(project.get("version", "?")),
-        repository=str(config.get("repository", "OWNER/REPO")),
-        workflow=str(config.get("workflow", ".github/workflows/publish.yml")),
-        issuer=str(config.get("oidc-issuer", DEFAULT_ISSUER)),
-    )
+def _vouched(gates: Sequence[Gate], results: Sequence[GateResult]) -> dict[str, str | None]:
+    """Each output a gate vouches for -> None if that gate passed, else why it is not shown."""
+    status = {r.gate: r.status for r in results}
+    return {
+        output: None
+        if status.get(gate.name) is Status.PASSED
+        else f"the {gate.name} gate did not pass in this rehearsal"
+        for gate in gates
+        for output in gate.vouches_for
+    }
 
 
-def read_checksums(path: Path) -> tuple[tuple[str, str], ...]:
-    """``(filename, sha256)`` pairs of a sha256sum-format file."""
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if digest and name:
-            pairs.append((name.lstrip("*"), digest))
-    return tuple(pairs)
-
-
-def load(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> Loaded:
-    """Read the decided results (in graph order), the rehearsal metadata and dist files."""
+def load(
+    results_dir: Path,
+    dist: Path,
+    gates: Sequence[Gate] = GATES,
+    pyproject: Path = paths.PYPROJECT,
+) -> Loaded:
+    """Read the decided results (in registry order), the rehearsal metadata and dist files."""
     results = []
-    for step in steps:
-        path = results_dir / f"{step.session}.json"
+    for gate in gates:
+        path = results_dir / f"{gate.name}.json"
         if path.exists():
             results.append(GateResult.from_json(path.read_text(encoding="utf-8")))
         else:
-            results.append(GateResult(step.session, Status.NOT_RUN, "no result was recorded"))
+            results.append(GateResult(gate.name, Status.NOT_RUN, "no result was recorded"))
     meta_path = results_dir / META_FILE
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    passed = {r.gate for r in results if r.status is Status.PASSED}
-    # Dist files are only trusted when the gate that made them passed in this rehearsal.
-    sums = dist / "SHA256SUMS"
-    checksums = read_checksums(sums) if "build" in passed and sums.exists() else ()
-    boms = sorted(dist.glob("*.cdx.json")) if "sbom" in passed else []
-    sbom = json.loads(boms[0].read_text(encoding="utf-8")) if len(boms) == 1 else {}
+    missing: dict[str, str] = {}
+    try:
+        version = project_name_version(pyproject)[1]
+    except (OSError, ValueError, KeyError) as error:
+        version, missing["version"] = "?", f"{pyproject}: {error!r}"
+    config: ReleaseConfig | None = None
+    try:
+        config = read_release_config(pyproject)
+    except GateFailure as failure:
+        missing["config"] = str(failure)
+    vouched = _vouched(gates, results)
+    sums: tuple[tuple[str, str], ...] = ()
+    if vouched.get(checksums.SUMS_NAME, "no gate vouches for SHA256SUMS") is None:
+        try:
+            sums = tuple(sorted(checksums.load_sha256sums(dist / checksums.SUMS_NAME).items()))
+        except GateFailure as failure:
+            missing[checksums.SUMS_NAME] = str(failure)
+    else:
+        missing[checksums.SUMS_NAME] = str(vouched.get(checksums.SUMS_NAME))
+    sbom: dict[str, Any] = {}
+    boms = sorted(dist.glob("*.cdx.json"))
+    if vouched.get("SBOM", "no gate vouches for the SBOM") is not None:
+        missing["SBOM"] = str(vouched.get("SBOM", "no gate vouches for the SBOM"))
+    elif len(boms) != 1:
+        missing["SBOM"] = f"expected one *.cdx.json in {dist}, found {len(boms)}"
+    else:
+        sbom = json.loads(boms[0].read_text(encoding="utf-8"))
     return Loaded(
         results=tuple(results),
         meta=meta,
-        release=read_release(ROOT / "pyproject.toml"),
+        version=version,
+        config=config,
         dist=dist,
-        checksums=checksums,
+        checksums=sums,
         sbom=sbom,
+        missing=missing,
     )
 
 
@@ -213,40 +182,6 @@ def verdict(results: Iterable[GateResult]) -> tuple[bool, tuple[str, ...]]:
         if r.status is not Status.PASSED
     )
     return not reasons, reasons
-
-
-def verify_commands(release: Release, dists: Sequence[str]) -> str:
-    """The exact commands a user runs to verify the published release."""
-    dists = list(dists) or [
-        f"duckalog-{release.version}-py3-none-any.whl",
-        f"duckalog-{release.version}.tar.gz",
-    ]
-    lines = [
-        "# 1. the files are the ones the release built",
-        "sha256sum -c SHA256SUMS",
-        "# 2. each file was signed by our publish workflow for this tag (Sigstore)",
-    ]
-    for name in dists:
-        lines.append(
-            f"sigstore verify identity --bundle {name}.sigstore.json"
-            f" --cert-identity {release.identity} --cert-oidc-issuer {release.issuer} {name}"
-        )
-    lines.append("# 3. GitHub's build provenance attestation")
-    for name in dists:
-        lines.append(
-            f"gh attestation verify {name} --repo {release.repository}"
-            f" --signer-workflow {release.repository}/{release.workflow}"
-        )
-    lines.append("# 4. PyPI's PEP 740 attestations of the published files")
-    for name in dists:
-        lines.append(
-            "pypi-attestations verify pypi"
-            f" --repository https://github.com/{release.repository} pypi:{name}"
-        )
-    lines.append("# or everything above that works offline, with this repository's own gate:")
-    files = " ".join(dists)
-    lines.append(f"scripts/nox -s verify -- {files} --identity {release.identity}")
-    return "\n".join(lines)
 
 
 def _is_scalar(value: Any) -> bool:
@@ -337,14 +272,14 @@ def sbom_rows(sbom: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
 
 def build_document(loaded: Loaded) -> Document:
     """The report as a neutral document."""
-    results, release, meta = loaded.results, loaded.release, loaded.meta
+    results, meta = loaded.results, loaded.meta
     releasable, reasons = verdict(results)
     facts = [
-        ("version", release.version),
+        ("version", loaded.version),
         ("mode", str(meta.get("mode", "?"))),
         ("started", str(meta.get("started", "?"))),
         ("total", f"{float(meta.get('total_s', 0.0)):.1f} s"),
-        ("signing identity", release.identity),
+        ("signing identity", loaded.identity),
     ]
     gates = Table(
         ("gate", "status", "duration", "summary"),
@@ -374,29 +309,30 @@ def build_document(loaded: Loaded) -> Document:
     if loaded.checksums:
         hashes: Block = Table(("file", "sha256"), loaded.checksums)
     else:
-        hashes = Paragraph("No hashes: the build gate did not pass in this rehearsal.")
+        why = loaded.missing.get(checksums.SUMS_NAME, "none listed")
+        hashes = Paragraph(f"No hashes: {why}.")
     sections.append(Section("Hashes (SHA256SUMS)", (hashes,)))
 
     if loaded.sbom:
         rows = sbom_rows(loaded.sbom)
         sbom: Block = Table(("component", "version", "licence", "purl"), rows)
     else:
-        sbom = Paragraph("No SBOM: the sbom gate did not pass in this rehearsal.")
+        sbom = Paragraph(f"No SBOM: {loaded.missing.get('SBOM', 'none found')}.")
     sections.append(Section("SBOM components", (sbom,)))
 
-    dists = [name for name, _ in loaded.checksums]
-    sections.append(
-        Section(
-            "How to verify the release",
-            (
-                Paragraph(
-                    "Run these next to the downloaded files (the Sigstore bundles are"
-                    " attached to the GitHub release):"
-                ),
-                Code(verify_commands(release, dists)),
+    if loaded.config is not None:
+        dists = [name for name, _ in loaded.checksums]
+        commands = verification_commands(loaded.config, loaded.version, dists)
+        how: tuple[Block, ...] = (
+            Paragraph(
+                "Run these next to the downloaded files (the Sigstore bundles are"
+                " attached to the GitHub release):"
             ),
+            Code("\n".join(commands)),
         )
-    )
+    else:
+        how = (Paragraph(f"Unknown: {loaded.missing.get('config', '')}"),)
+    sections.append(Section("How to verify the release", how))
 
     for r in results:
         shown = {k: v for k, v in r.details.items() if k != "rehearsal"}
@@ -405,7 +341,7 @@ def build_document(loaded: Loaded) -> Document:
         sections.append(Section(f"Gate {r.gate}", tuple(blocks), level=3))
 
     return Document(
-        title=f"Duckalog {release.version} release rehearsal",
+        title=f"Duckalog {loaded.version} release rehearsal",
         verdict=Badge("RELEASABLE", "good") if releasable else Badge("NOT RELEASABLE", "bad"),
         reasons=reasons,
         facts=tuple(facts),
@@ -439,11 +375,11 @@ def render_terminal(loaded: Loaded, tail_lines: int = 6) -> str:
     return "\n".join(lines)
 
 
-def write_reports(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARSAL) -> list[Path]:
+def write_reports(results_dir: Path, dist: Path, gates: Sequence[Gate] = GATES) -> list[Path]:
     """Write ``dist/release-report.md`` and ``dist/release-report.html``."""
     from release_gates.rehearsal import report_html, report_md
 
-    document = build_document(load(results_dir, dist, steps))
+    document = build_document(load(results_dir, dist, gates))
     dist.mkdir(parents=True, exist_ok=True)
     md = dist / "release-report.md"
     html = dist / "release-report.html"
@@ -455,8 +391,8 @@ def write_reports(results_dir: Path, dist: Path, steps: Sequence[Step] = REHEARS
 def main(argv: Sequence[str] | None = None) -> int:
     """Re-render the reports of the last rehearsal."""
     parser = argparse.ArgumentParser(prog="python -m release_gates.rehearsal.report")
-    parser.add_argument("--results", type=Path, default=ROOT / "build" / "release-gates")
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--results", type=Path, default=paths.REHEARSAL_RESULTS)
+    parser.add_argument("--dist", type=Path, default=paths.DIST)
     options = parser.parse_args(argv)
     for path in write_reports(options.results, options.dist):
         print(path)
@@ -464,7 +400,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the imported module, not __main__, so the renderers see the same Document classes.
-    from release_gates.rehearsal import report as _report
-
-    sys.exit(_report.main())
+    sys.exit(main())

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Render a release report :class:`~release_gates.rehearsal.report.Document` as one HTML file.
+"""Render a release report :class:`~release_gates.rehearsal.document.Document` as one HTML file.
 
 Self-contained: inline CSS, no scripts, no external assets (a strict
 Content-Security-Policy says so too). Every piece of text goes through
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from release_gates.rehearsal.report import (
+from release_gates.rehearsal.document import (
     Badge,
     Block,
     Bullets,

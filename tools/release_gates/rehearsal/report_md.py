@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Render a release report :class:`~release_gates.rehearsal.report.Document` as markdown.
+"""Render a release report :class:`~release_gates.rehearsal.document.Document` as markdown.
 
 Text from gates is untrusted: ``<``, ``>`` and ``&`` become entities (markdown
 viewers pass raw HTML through), table cells lose ``|`` and newlines, and code
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from release_gates.rehearsal.report import (
+from release_gates.rehearsal.document import (
     Badge,
     Block,
     Bullets,

@@ -5,7 +5,8 @@
 zizmor finds generic problems; this module checks what is specific to our
 release: which jobs may hold which token, that publishing is gated, that every
 step is one nox session or one tool call, and that ``publish.yml`` runs the same
-sessions in the same order as the local rehearsal (:mod:`release_gates.registry`).
+sessions in the same order as the local rehearsal (:mod:`release_gates.registry`; those
+rules are in :mod:`~release_gates.workflow.policy_release`).
 
 Each ``check_*`` function takes a :class:`Workflow` and returns a list of
 :class:`Violation`; :func:`check_workflow` runs every rule that applies to a file.
@@ -14,20 +15,28 @@ Each ``check_*`` function takes a :class:`Workflow` and returns a list of
 
 from __future__ import annotations
 
-import ast
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from release_gates.registry import REHEARSAL, WORKFLOW_ONLY_JOBS
+from release_gates import registry
+from release_gates._internal import paths
+from release_gates._internal.noxfile import read_noxfile
+from release_gates.workflow import policy_release
+from release_gates.workflow.model import (
+    Violation,
+    Workflow,
+    action_of,
+    at,
+    nox_sessions_called,
+    sessions_by_job,
+    triggers,
+)
 
-ROOT = Path(__file__).resolve().parents[3]
-PINS_FILE = ROOT / "security" / "action-pins.yml"
+PINS_FILE = paths.SECURITY / "action-pins.yml"
 
 # Permissions a job of a given workflow may hold with `write`; anything else is read/none.
 WRITE_ALLOWED: Mapping[str, Mapping[str, frozenset[str]]] = {
@@ -43,31 +52,6 @@ WRITE_ALLOWED: Mapping[str, Mapping[str, frozenset[str]]] = {
     "scorecard.yml": {"scorecard": frozenset({"security-events", "id-token"})},
 }
 
-# Where a gate of the rehearsal lives in publish.yml when its job has another name:
-# `verify` runs in `sign` (bundles are verified right after signing) and `publish`
-# is the PyPI upload, whose post-publish half (`nox -s publish --verify-only`)
-# runs in jobs that depend on it.
-GATE_JOB: Mapping[str, str] = {"verify": "sign", "publish": "publish-pypi"}
-
-# Jobs every publish job must wait for (the gates plus the workflow-only evidence).
-PUBLISH_JOBS: Mapping[str, str] = {"publish-pypi": "pypi", "publish-testpypi": "testpypi"}
-REPORT_JOBS = frozenset({"summary"})
-
-# The only conditions under which a publish job may run, whitespace-normalized.
-# Changing them is a policy change: update this table in the same reviewed commit.
-_TAG_PUSH = "(github.event_name == 'push' && startsWith(github.ref, 'refs/tags/v'))"
-PUBLISH_IF: Mapping[str, str] = {
-    "publish-pypi": (
-        "needs.version.outputs.channel == 'pypi' && !inputs.dry_run && "
-        f"({_TAG_PUSH} || "
-        "(github.event_name == 'workflow_dispatch' && inputs.confirm == inputs.version))"
-    ),
-    "publish-testpypi": (
-        "needs.version.outputs.channel == 'testpypi' && !inputs.dry_run && "
-        f"({_TAG_PUSH} || github.event_name == 'workflow_dispatch')"
-    ),
-}
-
 # A step may tolerate its own failure only where a retry step follows it.
 CONTINUE_ON_ERROR_ALLOWED = frozenset({("publish.yml", "publish-pypi", "upload")})
 
@@ -79,97 +63,17 @@ ALLOWED_TOOLS: Mapping[str, tuple[str, ...]] = {
 }
 
 FORBIDDEN_TRIGGERS = frozenset({"pull_request_target", "workflow_run"})
+
 # Job conditions that would let a job run although a job it needs failed or was skipped.
 _STATUS_FUNCTIONS = ("always()", "failure()", "cancelled()")
+
 _SHELL_OPERATORS = re.compile(r"^[;&|<>()]+$")
+
 _PIN = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)(?P<path>/[\w./-]+)?@(?P<sha>[0-9a-f]{40})$")
+
 _USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)\s*(?:#\s*(?P<comment>.*))?$")
+
 _PERMISSIONS_LINE = re.compile(r"^(?P<indent>\s*)permissions:\s*(?P<rest>.*)$")
-_PYTHON_SUFFIX = re.compile(r"-(\d+\.\d+|\$\w+|\$\{\w+\})$")
-# libyaml's safe loader when PyYAML has it: ten times faster than the pure-Python one.
-_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule: its id, where (workflow/job/step) and what is wrong."""
-
-    rule: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: [{self.rule}] {self.message}"
-
-
-@dataclass(frozen=True)
-class Workflow:
-    """A workflow file: its name, parsed content and raw text (comments matter)."""
-
-    name: str
-    data: dict[str, Any]
-    text: str
-
-    @classmethod
-    def load(cls, path: Path) -> Workflow:
-        """Read and parse ``path``."""
-        return cls.parse(path.name, path.read_text(encoding="utf-8"))
-
-    @classmethod
-    def parse(cls, name: str, text: str) -> Workflow:
-        """Parse ``text``; PyYAML reads the key ``on`` as ``True``, so it is renamed back."""
-        data = yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-        if not isinstance(data, dict):
-            raise ValueError(f"{name}: not a YAML mapping")
-        if True in data:
-            data["on"] = data.pop(True)
-        return cls(name, data, text)
-
-    @property
-    def jobs(self) -> dict[str, dict[str, Any]]:
-        """The jobs, by id."""
-        jobs = self.data.get("jobs") or {}
-        return {str(k): v for k, v in jobs.items() if isinstance(v, dict)}
-
-    def steps(self) -> Iterator[tuple[str, int, dict[str, Any]]]:
-        """Every step as (job id, index, step)."""
-        for job_id, job in self.jobs.items():
-            for index, step in enumerate(job.get("steps") or []):
-                if isinstance(step, dict):
-                    yield job_id, index, step
-
-
-def _where(workflow: Workflow, job: str | None = None, step: dict[str, Any] | None = None) -> str:
-    where = workflow.name
-    if job:
-        where += f"/{job}"
-    if step is not None:
-        where += f"/{step.get('id') or step.get('name') or step.get('uses') or 'step'}"
-    return where
-
-
-def _triggers(workflow: Workflow) -> set[str]:
-    on = workflow.data.get("on")
-    if isinstance(on, str):
-        return {on}
-    if isinstance(on, list):
-        return {str(t) for t in on}
-    if isinstance(on, dict):
-        return {str(t) for t in on}
-    return set()
-
-
-def _needs(job: Mapping[str, Any]) -> set[str]:
-    needs = job.get("needs") or []
-    return {needs} if isinstance(needs, str) else {str(n) for n in needs}
-
-
-def _action(uses: str) -> str:
-    """``owner/repo`` of a ``uses:`` value (sub-paths and the ref dropped)."""
-    return "/".join(uses.split("@", 1)[0].split("/")[:2])
-
-
-# --- pins --------------------------------------------------------------------
 
 
 def load_pins(path: Path = PINS_FILE) -> dict[tuple[str, str], str]:
@@ -201,9 +105,6 @@ def check_pins(workflow: Workflow, pins: Mapping[tuple[str, str], str]) -> list[
     return found
 
 
-# --- permissions ----------------------------------------------------------------
-
-
 def check_permissions(workflow: Workflow) -> list[Violation]:
     """``permissions: {}`` at the top; every job explicit; writes only where allow-listed."""
     found: list[Violation] = []
@@ -213,7 +114,7 @@ def check_permissions(workflow: Workflow) -> list[Violation]:
         )
     allowed = WRITE_ALLOWED.get(workflow.name, {})
     for job_id, job in workflow.jobs.items():
-        where = _where(workflow, job_id)
+        where = at(workflow, job_id)
         permissions = job.get("permissions")
         if not isinstance(permissions, dict):
             found.append(
@@ -259,55 +160,39 @@ def check_permission_comments(workflow: Workflow) -> list[Violation]:
     return found
 
 
-# --- triggers, concurrency, jobs ---------------------------------------------------
-
-
-def check_triggers(workflow: Workflow) -> list[Violation]:
+def checktriggers(workflow: Workflow) -> list[Violation]:
     """No trigger that runs privileged code on behalf of a fork."""
     return [
         Violation("forbidden-trigger", workflow.name, f"trigger {t} is not allowed")
-        for t in sorted(_triggers(workflow) & FORBIDDEN_TRIGGERS)
+        for t in sorted(triggers(workflow) & FORBIDDEN_TRIGGERS)
     ]
-
-
-def check_publish_concurrency(workflow: Workflow) -> list[Violation]:
-    """One release per ref at a time, and a running publish is never cancelled."""
-    concurrency = workflow.data.get("concurrency")
-    if not isinstance(concurrency, dict) or "github.ref" not in str(concurrency.get("group")):
-        return [Violation("concurrency", workflow.name, "needs a concurrency group per ref")]
-    if concurrency.get("cancel-in-progress") is not False:
-        return [Violation("concurrency", workflow.name, "cancel-in-progress must be false")]
-    return []
 
 
 def check_jobs(workflow: Workflow) -> list[Violation]:
     """Bounded run time and no tolerated failure at job level."""
     found: list[Violation] = []
     for job_id, job in workflow.jobs.items():
-        where = _where(workflow, job_id)
+        where = at(workflow, job_id)
         timeout = job.get("timeout-minutes")
         if not isinstance(timeout, int) or not 0 < timeout <= 60:
             found.append(Violation("timeout", where, "timeout-minutes (1-60) is required"))
         if "continue-on-error" in job:
             found.append(Violation("continue-on-error", where, "a job may not ignore failure"))
         condition = str(job.get("if", ""))
-        if job_id not in REPORT_JOBS and any(f in condition for f in _STATUS_FUNCTIONS):
+        if job_id not in registry.REPORT_JOBS and any(f in condition for f in _STATUS_FUNCTIONS):
             found.append(
                 Violation("status-function", where, "only the summary may run after a failure")
             )
     return found
 
 
-# --- steps -------------------------------------------------------------------
-
-
 def check_steps(workflow: Workflow) -> list[Violation]:
     """Checkouts keep no credentials; no caches; artifacts expire; failures are not hidden."""
     found: list[Violation] = []
     for job_id, index, step in workflow.steps():
-        where = _where(workflow, job_id, step)
+        where = at(workflow, job_id, step)
         uses = str(step.get("uses") or "")
-        action = _action(uses) if uses else ""
+        action = action_of(uses) if uses else ""
         with_ = step.get("with") or {}
         if action == "actions/checkout" and with_.get("persist-credentials") is not False:
             found.append(
@@ -365,206 +250,15 @@ def check_run(script: str, where: str) -> list[Violation]:
     return []
 
 
-def nox_sessions_called(script: str) -> list[str]:
-    """Sessions named by one ``scripts/nox -s NAME`` command (Python suffix dropped).
-
-    Returns an empty list unless exactly one session is named.
-    """
-    tokens = shlex.split(script)
-    if not tokens or tokens[0] != "scripts/nox":
-        return []
-    names: list[str] = []
-    for option, value in zip(tokens, tokens[1:]):
-        if option in ("-s", "--session", "--sessions"):
-            names.append(_PYTHON_SUFFIX.sub("", value))
-        elif option in ("-t", "--tags", "-k", "--keywords"):
-            return []
-    return names if len(names) == 1 else []
-
-
-def sessions_by_job(workflow: Workflow, *, gates_only: bool = False) -> dict[str, list[str]]:
-    """The nox sessions each job calls, in step order.
-
-    With ``gates_only``, checksum re-checks of downloaded artifacts do not count:
-    ``nox -s verify -- --checksums-only`` is not the verify gate.
-    """
-    calls: dict[str, list[str]] = {job: [] for job in workflow.jobs}
-    for job_id, _, step in workflow.steps():
-        if "run" in step and not (gates_only and _is_checksum_check(step)):
-            calls[job_id] += nox_sessions_called(str(step["run"]).strip())
-    return calls
-
-
-def noxfile_sessions(noxfile: Path = ROOT / "noxfile.py") -> set[str]:
-    """Names of the sessions ``noxfile.py`` defines (``@nox.session``, honouring ``name=``)."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(noxfile.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for decorator in node.decorator_list:
-            call = decorator if isinstance(decorator, ast.Call) else None
-            target = call.func if call else decorator
-            if ast.unparse(target) not in ("nox.session", "session"):
-                continue
-            name = node.name
-            for keyword in call.keywords if call else []:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-                    name = str(keyword.value.value)
-            names.add(name)
-    return names
-
-
 def check_sessions_exist(workflow: Workflow, sessions: Iterable[str]) -> list[Violation]:
     """Every nox session a job calls is defined in ``noxfile.py``."""
     known = set(sessions)
     return [
-        Violation("unknown-session", _where(workflow, job), f"nox session {name!r} does not exist")
+        Violation("unknown-session", at(workflow, job), f"nox session {name!r} does not exist")
         for job, names in sessions_by_job(workflow).items()
         for name in names
         if name not in known
     ]
-
-
-def check_checksum_rechecks(workflow: Workflow) -> list[Violation]:
-    """Every download of the dists is followed by a SHA256SUMS re-check before any use."""
-    found: list[Violation] = []
-    for job_id, job in workflow.jobs.items():
-        if job_id in REPORT_JOBS:
-            continue
-        steps = [s for s in job.get("steps") or [] if isinstance(s, dict)]
-        for index, step in enumerate(steps):
-            if not _downloads_dists(step):
-                continue
-            # The steps right after this download, up to the first one that uses files.
-            following = steps[index + 1 :]
-            window = []
-            for candidate in following:
-                window.append(candidate)
-                is_download = _action(str(candidate.get("uses") or "")) == (
-                    "actions/download-artifact"
-                )
-                if not is_download and not _is_checksum_check(candidate):
-                    break
-            if not any(_is_checksum_check(s) for s in window):
-                found.append(
-                    Violation(
-                        "checksum-recheck",
-                        _where(workflow, job_id, step),
-                        "re-check SHA256SUMS right after downloading the dists",
-                    )
-                )
-    return found
-
-
-def _downloads_dists(step: Mapping[str, Any]) -> bool:
-    uses = _action(str(step.get("uses") or ""))
-    return uses == "actions/download-artifact" and (step.get("with") or {}).get("name") == "dist"
-
-
-def _is_checksum_check(step: Mapping[str, Any]) -> bool:
-    run = str(step.get("run") or "").strip()
-    if run.startswith("sha256sum --check"):
-        return True
-    return nox_sessions_called(run) == ["verify"] and "--checksums-only" in shlex.split(run)
-
-
-# --- publish.yml: the release graph --------------------------------------------
-
-
-def gate_jobs() -> dict[str, str]:
-    """Gate (nox session) -> the publish.yml job that carries it."""
-    return {step.session: GATE_JOB.get(step.session, step.session) for step in REHEARSAL}
-
-
-def _ancestors(jobs: Mapping[str, Mapping[str, Any]], job: str) -> set[str]:
-    seen: set[str] = set()
-    todo = list(_needs(jobs.get(job, {})))
-    while todo:
-        current = todo.pop()
-        if current not in seen:
-            seen.add(current)
-            todo += _needs(jobs.get(current, {}))
-    return seen
-
-
-def check_release_graph(workflow: Workflow) -> list[Violation]:
-    """publish.yml has a job per gate, with the rehearsal's needs and order."""
-    found: list[Violation] = []
-    jobs = workflow.jobs
-    mapping = gate_jobs()
-    expected = set(mapping.values()) | set(WORKFLOW_ONLY_JOBS) | REPORT_JOBS
-    for job_id in sorted(set(jobs) - expected):
-        found.append(Violation("unknown-job", _where(workflow, job_id), "not in the release graph"))
-    calls = sessions_by_job(workflow, gates_only=True)
-    for step in REHEARSAL:
-        job_id = mapping[step.session]
-        where = _where(workflow, job_id)
-        if job_id not in jobs:
-            found.append(Violation("gate-job", where, f"no job for gate {step.session!r}"))
-            continue
-        missing = {mapping[n] for n in step.needs} - _needs(jobs[job_id])
-        if missing:
-            found.append(Violation("gate-needs", where, f"must need {sorted(missing)}"))
-        callers = {job_id} | {j for j, job in jobs.items() if job_id in _needs(job)}
-        if not any(step.session in calls.get(j, []) for j in callers):
-            found.append(Violation("gate-session", where, f"never runs nox -s {step.session}"))
-    order = [mapping[s.session] for s in REHEARSAL if mapping[s.session] in jobs]
-    for position, job_id in enumerate(order):
-        later = set(order[position + 1 :])
-        if _ancestors(jobs, job_id) & later:
-            found.append(
-                Violation(
-                    "gate-order",
-                    _where(workflow, job_id),
-                    f"runs after {sorted(_ancestors(jobs, job_id) & later)}, unlike the rehearsal",
-                )
-            )
-    return found
-
-
-def check_publish_jobs(workflow: Workflow) -> list[Violation]:
-    """Publish jobs: their environment, every gate needed, reachable only as intended."""
-    found: list[Violation] = []
-    jobs = workflow.jobs
-    gates = set(gate_jobs().values()) | set(WORKFLOW_ONLY_JOBS)
-    for job_id, environment in PUBLISH_JOBS.items():
-        where = _where(workflow, job_id)
-        job = jobs.get(job_id)
-        if job is None:
-            found.append(Violation("publish-job", where, "missing"))
-            continue
-        env = job.get("environment")
-        name = env.get("name") if isinstance(env, dict) else env
-        if name != environment:
-            found.append(Violation("environment", where, f"must use environment {environment!r}"))
-        required = gates - set(PUBLISH_JOBS) - {"verify-pypi", "github-release"}
-        missing = required - _needs(job)
-        if missing:
-            found.append(Violation("publish-needs", where, f"must need {sorted(missing)}"))
-        condition = " ".join(str(job.get("if", "")).split())
-        if condition != PUBLISH_IF[job_id]:
-            found.append(
-                Violation("publish-if", where, f"condition {condition!r} is not the reviewed one")
-            )
-    for job_id, _, step in workflow.steps():
-        if "gh-action-pypi-publish" in str(step.get("uses", "")) and job_id not in PUBLISH_JOBS:
-            found.append(Violation("publish-job", _where(workflow, job_id), "uploads to an index"))
-    release = jobs.get("github-release", {})
-    if not {"publish-pypi", "verify-pypi"} <= _needs(release):
-        found.append(
-            Violation(
-                "release-needs",
-                _where(workflow, "github-release"),
-                "must need publish-pypi and verify-pypi",
-            )
-        )
-    for job_id, _, step in workflow.steps():
-        if "secrets." in repr(step):
-            found.append(Violation("no-secrets", _where(workflow, job_id, step), "uses a secret"))
-    return found
-
-
-# --- all together ------------------------------------------------------------------
 
 
 def check_workflow(
@@ -576,13 +270,14 @@ def check_workflow(
     found = check_pins(workflow, load_pins() if pins is None else pins)
     found += check_permissions(workflow)
     found += check_permission_comments(workflow)
-    found += check_triggers(workflow)
+    found += checktriggers(workflow)
     found += check_jobs(workflow)
     found += check_steps(workflow)
-    found += check_sessions_exist(workflow, noxfile_sessions() if sessions is None else sessions)
-    found += check_checksum_rechecks(workflow)
+    known = read_noxfile().names if sessions is None else sessions
+    found += check_sessions_exist(workflow, known)
+    found += policy_release.check_checksum_rechecks(workflow)
     if workflow.name == "publish.yml":
-        found += check_publish_concurrency(workflow)
-        found += check_release_graph(workflow)
-        found += check_publish_jobs(workflow)
+        found += policy_release.check_publish_concurrency(workflow)
+        found += policy_release.check_release_graph(workflow)
+        found += policy_release.check_publish_jobs(workflow)
     return found

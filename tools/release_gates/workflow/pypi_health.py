@@ -23,14 +23,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from release_gates._internal import checksums
+from release_gates._internal.release_config import read_release_config
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "pypi_health"
-ROOT = Path(__file__).resolve().parents[3]
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 DEFAULT_RELEASE_URL = "https://github.com/{repository}/releases/download/v{version}/SHA256SUMS"
 
@@ -122,13 +122,15 @@ def version_of(filename: str, project: str) -> str | None:
     return None
 
 
-def parse_sums(text: str) -> dict[str, str]:
-    """filename -> sha256 from a sha256sum-format file."""
-    sums: dict[str, str] = {}
-    for line in text.splitlines():
-        digest, _, name = line.strip().partition("  ")
-        if digest and name:
-            sums[name.lstrip("*")] = digest.lower()
+def read_release_sums(url: str) -> dict[str, str]:
+    """A release's ``SHA256SUMS``, fetched from ``url`` and read strictly (fails closed)."""
+    try:
+        text = fetch(url).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise GateFailure(UNREADABLE, url=url, error=error) from error
+    sums, problems = checksums.parse_sha256sums(text, url)
+    if problems:
+        raise problems[0]
     return sums
 
 
@@ -190,25 +192,14 @@ def check_version(
     return findings
 
 
-def release_config(root: Path = ROOT) -> tuple[str, str]:
-    """(repository slug, workflow file name) from ``[tool.duckalog-release]``."""
-    text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    values: dict[str, str] = {}
-    in_table = False
-    for line in text.splitlines():  # two plain string keys; no TOML parser on 3.9
-        stripped = line.strip()
-        if stripped.startswith("["):
-            in_table = stripped == "[tool.duckalog-release]"
-        elif in_table and "=" in stripped:
-            key, _, value = stripped.partition("=")
-            values[key.strip()] = value.strip().strip('"')
-    return values["repository"], Path(values["workflow"]).name
-
-
 def check(args: argparse.Namespace) -> GateResult:
     """Compare the index with the GitHub releases; fail on any finding."""
-    repository = args.repository or release_config()[0]
-    workflow = args.workflow or release_config()[1]
+    if args.repository and args.workflow:
+        repository, workflow = args.repository, args.workflow
+    else:
+        config = read_release_config()
+        repository = args.repository or config.repository
+        workflow = args.workflow or config.workflow_file
     index_url = args.index_url.rstrip("/") + f"/{args.project}/"
     try:
         page = json.loads(fetch(index_url, SIMPLE_JSON))
@@ -231,7 +222,7 @@ def check(args: argparse.Namespace) -> GateResult:
             by_version[version].append(file)
     for version, version_files in by_version.items():
         sums_url = args.release_url.format(repository=repository, version=version)
-        sums = parse_sums(fetch(sums_url).decode("utf-8"))
+        sums = read_release_sums(sums_url)
         findings += check_version(version, version_files, sums, repository, workflow)
     if findings:
         for finding in findings:

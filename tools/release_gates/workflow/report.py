@@ -24,11 +24,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from release_gates import registry
+from release_gates._internal import checksums, paths
+from release_gates._internal.release_config import read_release_config, verification_commands
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "workflow_report"
-ROOT = Path(__file__).resolve().parents[3]
 
 NO_SECTION = Problem(
     "workflow_report.no-changelog-section",
@@ -45,13 +47,6 @@ RELEASE_FAILED = Problem(
     "the release did not complete: {failed}",
     "Read the job summary: it names each failed job and what to do.",
 )
-
-# Jobs that run a gate under another name (the rest are named after their gate).
-JOB_GATE: Mapping[str, str] = {
-    "sign": "verify",
-    "publish-testpypi": "publish",
-    "verify-pypi": "publish",
-}
 
 # What to do when a job without a gate result of its own fails.
 JOB_ADVICE: Mapping[str, str] = {
@@ -101,15 +96,13 @@ def load_results(directory: Path) -> dict[str, GateResult]:
 
 
 def read_sums(path: Path) -> list[tuple[str, str]]:
-    """(sha256, filename) pairs of a SHA256SUMS file, or [] when there is none."""
-    if not path.is_file():
+    """(filename, sha256) pairs of a SHA256SUMS file, or [] when there is none.
+
+    A file that is there is read strictly: a malformed one fails the summary.
+    """
+    if not path.exists():
         return []
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if digest and name:
-            pairs.append((digest, name.lstrip("*")))
-    return pairs
+    return sorted(checksums.load_sha256sums(path).items())
 
 
 def render_summary(
@@ -118,6 +111,7 @@ def render_summary(
     sums: Sequence[tuple[str, str]],
     version: str,
     repository: str,
+    verify: Sequence[str],
 ) -> tuple[str, list[str]]:
     """The markdown summary and the failed jobs (empty when the release went through)."""
     failed = sorted(
@@ -132,7 +126,8 @@ def render_summary(
     if failed:
         lines.append("## What failed and what to do")
         for job in failed:
-            result = results.get(JOB_GATE.get(job, job))
+            gate = registry.gate_of_job(job)
+            result = results.get(gate.name if gate else job)
             if result is not None and result.status is Status.FAILED:
                 lines.append(
                     f"- **{_escape(job)}** [{_escape(result.problem_code or '')}]: "
@@ -153,21 +148,8 @@ def render_summary(
         "| file | sha256 |",
         "|---|---|",
     ]
-    lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for digest, name in sums]
-    identity = f"https://github.com/{repository}/.github/workflows/publish.yml@refs/tags/v{version}"
-    lines += [
-        "",
-        "## Verify what you install",
-        "",
-        "```text",
-        "sha256sum --check SHA256SUMS",
-        f"sigstore verify identity --bundle FILE.sigstore.json --cert-identity {identity} "
-        "--cert-oidc-issuer https://token.actions.githubusercontent.com FILE",
-        f"gh attestation verify FILE --repo {repository}",
-        f"pypi-attestations verify pypi --repository https://github.com/{repository} "
-        f"pypi:duckalog-{version}-py3-none-any.whl",
-        "```",
-    ]
+    lines += [f"| {_escape(name)} | `{_escape(digest)}` |" for name, digest in sums]
+    lines += ["", "## Verify what you install", "", "```text", *verify, "```"]
     return "\n".join(lines) + "\n", []
 
 
@@ -198,13 +180,11 @@ def summary(args: argparse.Namespace) -> GateResult:
             raise ValueError("not a JSON object")
     except ValueError as error:
         raise GateFailure(BAD_NEEDS, needs_env=args.needs_env, error=error) from error
-    repository = os.environ.get("GITHUB_REPOSITORY", "duckalog/duckalog")
+    sums = read_sums(args.dist / checksums.SUMS_NAME)
+    config = read_release_config()
+    verify = verification_commands(config, args.version, [name for name, _ in sums])
     text, failed = render_summary(
-        needs,
-        load_results(args.results),
-        read_sums(args.dist / "SHA256SUMS"),
-        args.version,
-        repository,
+        needs, load_results(args.results), sums, args.version, config.repository, verify
     )
     _write(text)
     if failed:
@@ -219,7 +199,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     notes_cmd = commands.add_parser("notes", help="CHANGELOG section -> release notes file")
     notes_cmd.add_argument("--version", required=True)
     notes_cmd.add_argument("--output", type=Path, required=True)
-    notes_cmd.add_argument("--changelog", type=Path, default=ROOT / "CHANGELOG.md")
+    notes_cmd.add_argument("--changelog", type=Path, default=paths.CHANGELOG)
     summary_cmd = commands.add_parser("summary", help="job summary of a publish run")
     summary_cmd.add_argument("--needs-env", default="NEEDS")
     summary_cmd.add_argument("--results", type=Path, default=Path("build/gate-results"))
