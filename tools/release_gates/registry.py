@@ -149,6 +149,7 @@ TOOLS: tuple[Tool, ...] = (
         "pypi_health",
         "Every file PyPI serves matches its GitHub release's SHA256SUMS and is attested.",
         module="release_gates.workflow.pypi_health",
+        locks=("pypi-health",),
     ),
     Tool(
         "workflow_report",

@@ -5,14 +5,14 @@
 It sits in front of a real index (pypiserver) and decides, per upload request
 (POST), what happens, following a script::
 
-    with fault_proxy(index.url, [Status(503), Status(503)]) as proxy:   # 503 twice, then forward
+    with fault_proxy(index.url, [Answer(503), Answer(503)]) as proxy:   # 503 twice, then forward
         twine upload --repository-url proxy.url ...
-    with fault_proxy(index.url, [], then=Status(503)) as proxy:          # always 503
+    with fault_proxy(index.url, [], then=Answer(503)) as proxy:          # always 503
 
-Actions: :class:`Forward` (pass it on), :class:`Status` (answer with an HTTP
+Actions: :class:`Forward` (pass it on), :class:`Answer` (answer with an HTTP
 error without forwarding), :class:`Reset` (read the request, then reset the TCP
 connection), :class:`Delay` (wait, then drop the connection: a client timeout),
-:class:`ForwardThenStatus` (the upload lands but the client gets an error: a lost
+:class:`ForwardThenAnswer` (the upload lands but the client gets an error: a lost
 response). Every other request (GET of the simple API or of files) is forwarded.
 ``proxy.events`` records what was done to each upload request. With
 ``tamper_downloads=True`` every file downloaded through the proxy gets one
@@ -53,7 +53,7 @@ class Forward:
 
 
 @dataclass(frozen=True)
-class Status:
+class Answer:
     """Answer ``code`` without forwarding. ``{basic_auth}`` in ``body`` echoes the credentials."""
 
     code: int
@@ -73,13 +73,13 @@ class Delay:
 
 
 @dataclass(frozen=True)
-class ForwardThenStatus:
+class ForwardThenAnswer:
     """Forward the request (the upload lands), but answer the client ``code``."""
 
     code: int
 
 
-Action = Union[Forward, Status, Reset, Delay, ForwardThenStatus]
+Action = Union[Forward, Answer, Reset, Delay, ForwardThenAnswer]
 
 
 @dataclass
@@ -176,7 +176,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def _handle(self) -> None:
             body = self._body()
             action = proxy.next_action(self.command, self.path)
-            if isinstance(action, Status):
+            if isinstance(action, Answer):
                 text = action.body.format(basic_auth=_basic_auth(self.headers.get("Authorization")))
                 reason = http.client.responses.get(action.code, "Error")
                 # Also as the reason phrase: that is what twine prints (PyPI explains errors there).
@@ -186,7 +186,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             elif isinstance(action, Delay):
                 proxy.stopping.wait(action.seconds)  # cut short when the proxy stops
                 self._drop(reset=False)
-            elif isinstance(action, ForwardThenStatus):
+            elif isinstance(action, ForwardThenAnswer):
                 self._forward(body)
                 self._reply(action.code, [("Content-Type", "text/plain")], b"lost response")
             else:

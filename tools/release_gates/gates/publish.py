@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Gate ``publish``: upload the dists with twine, then check what the index really serves.
+"""Gate ``publish``: upload the dists with twine, then run the index check on what is served.
 
     python -m release_gates.gates.publish --dist dist --repository-url URL [--index-url SIMPLE_URL]
     python -m release_gates.gates.publish --verify-only --dist dist --index-url SIMPLE_URL
@@ -9,33 +9,20 @@ Credentials come from ``TWINE_USERNAME`` / ``TWINE_PASSWORD`` and are scrubbed
 from every line this gate prints or records. The URLs default to
 ``TWINE_REPOSITORY_URL`` and ``RELEASE_INDEX_SIMPLE_URL`` (set by the rehearsal).
 
-**Uploading.** A package index has no transactions: each file is published on
-its own and, on PyPI, a file name can never be used again, even after deletion.
-"Nothing half-published" therefore means, as far as an index allows:
-
-1. everything that can be decided before the first upload is decided first:
-   ``SHA256SUMS`` matches the dists, and no dist's file name is already on the
-   index with other bytes (that would be a hard error half-way through);
-2. files go up one at a time, wheel first: a py3-none-any wheel alone is a
-   complete release for every pip user, while an sdist alone would make every
-   user build from source;
-3. every failure ends with the index re-read and the report naming exactly which
-   files are published (with the right sha256) and which are not. Re-running the
-   gate completes such a release: a file already there with the same sha256
-   counts as published (that also covers an upload that landed but whose
-   response was lost).
-
-Each upload is retried with exponential backoff and jitter on HTTP 5xx, 429,
-connection resets and timeouts, bounded in attempts and total time. Any other
-4xx is not retried.
-
-**Verifying** (always, and alone with ``--verify-only``, e.g. against PyPI): poll
-the simple API until every dist of the exact version is listed (bounded),
-compare the declared and the downloaded sha256 of each served file with
-``SHA256SUMS``, then install the release from that index into a fresh venv
-(runtime closure from ``security/runtime.txt`` with hashes, then the project with
-``--no-deps`` and the sha256 of our dists, so pip can only accept our bytes) and
-run ``<project> --version``.
+1. **Read the release** (:mod:`~release_gates.gates.publish_release`): the dists
+   in ``--dist``, every one vouched for by ``SHA256SUMS``.
+2. **Upload** (:mod:`~release_gates.gates.publish_upload`; skipped with
+   ``--verify-only``): conflicts decided first, one file at a time, wheel first,
+   retried with backoff on 5xx, 429, resets and timeouts; a failure names what is
+   published and what is not, and a re-run completes the release.
+3. **Index check** (always; alone with ``--verify-only``, e.g. against PyPI): poll
+   the simple API until every dist of the version is listed (bounded), then
+   compare the declared *and* the downloaded sha256 of each with ``SHA256SUMS``
+   (:mod:`release_gates._internal.index_check`, shared with ``pypi_health``).
+4. **Install and run**: install the release from that index into a fresh venv
+   (runtime closure from ``security/runtime.txt`` with hashes, then the project
+   with ``--no-deps`` and the sha256 of our dists, so pip can only accept our
+   bytes) and run ``<project> --version``.
 """
 
 from __future__ import annotations
@@ -48,37 +35,26 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import parse_sdist_filename, parse_wheel_filename
-
-from release_gates._internal import checksums, simple_index
-from release_gates._internal.retry import Attempts, RetryPolicy
+from release_gates._internal import index, paths, retry
+from release_gates._internal.index_check import check_served
+from release_gates.gates.publish_release import (
+    Log,
+    Release,
+    read_release,
+    scrub,
+    scrub_value,
+    secrets_from,
+)
+from release_gates.gates.publish_upload import INDEX_UNREADABLE, Target, Transient, upload
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "publish"
-ROOT = Path(__file__).resolve().parents[3]
-RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
 
-NO_DISTS = Problem(
-    "publish.no-dists",
-    "no wheel or sdist in {dist}",
-    "Run the build gate first (`scripts/nox -s build`); it writes the dists and SHA256SUMS.",
-)
-NOT_ONE_RELEASE = Problem(
-    "publish.not-one-release",
-    "the dists in {dist} are not one release of one project: {found}",
-    "Empty the dist directory and rebuild (`scripts/nox -s build`).",
-)
-BAD_CHECKSUMS = Problem(
-    "publish.bad-checksums",
-    "{dist}/SHA256SUMS does not vouch for the dists: {problems}",
-    "Nothing was uploaded. Rebuild with `scripts/nox -s build`; never publish files that "
-    "changed after SHA256SUMS was written.",
-)
 NO_REPOSITORY = Problem(
     "publish.no-repository",
     "no upload URL: pass --repository-url or set TWINE_REPOSITORY_URL",
@@ -95,32 +71,6 @@ NO_CREDENTIALS = Problem(
     "TWINE_USERNAME and TWINE_PASSWORD are not both set",
     "Export the upload credentials as TWINE_USERNAME / TWINE_PASSWORD (never on the command "
     "line); on GitHub use trusted publishing instead of this gate's upload.",
-)
-CONFLICTING_FILE = Problem(
-    "publish.conflicting-file",
-    "{filename} is already on {index} with sha256 {served}, but ours is {expected}; "
-    "an index never replaces a file. Published: {published}; not published: {missing}",
-    "Do not retry: these bytes can never be published under this name. Find out who uploaded "
-    "the other file; release a new version (new tag) with the fix.",
-)
-UPLOAD_REJECTED = Problem(
-    "publish.upload-rejected",
-    "the index refused {filename} ({reason}); not retried. Published: {published}; "
-    "not published: {missing}. twine said: {output}",
-    "Check the credentials, the project's permissions on the index and the metadata; "
-    "re-running is safe (files already there with the same sha256 count as published).",
-)
-UPLOAD_GAVE_UP = Problem(
-    "publish.upload-gave-up",
-    "{filename} still failed after {attempts} attempt(s) in {seconds} s (last: {reason}). "
-    "Published: {published}; not published: {missing}",
-    "The index is failing or unreachable. Re-run the publish gate later: it skips files that "
-    "are already published with the same sha256 and uploads the rest.",
-)
-INDEX_UNREADABLE = Problem(
-    "publish.index-unreadable",
-    "cannot read the index: {reason}",
-    "Check the --index-url and that the index is up; the gate cannot decide without reading it.",
 )
 NOT_VISIBLE = Problem(
     "publish.not-visible",
@@ -147,207 +97,6 @@ SMOKE_FAILED = Problem(
 )
 
 
-# --- secrets ------------------------------------------------------------------
-
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s@]+@")
-
-
-def secrets_from(env: Mapping[str, str]) -> list[str]:
-    """The credential values in ``env`` that must never be printed."""
-    values = [env.get("TWINE_PASSWORD", "")]
-    username = env.get("TWINE_USERNAME", "")
-    if username != "__token__":  # PyPI's fixed user name for tokens is not a secret
-        values.append(username)
-    return [value for value in values if value]
-
-
-def scrub(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every secret and any user:password@ in URLs replaced by ``***``."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return _URL_USERINFO.sub(r"\g<scheme>***@", text)
-
-
-# --- the dists ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dist:
-    """One file of the release and the sha256 SHA256SUMS gives for it."""
-
-    path: Path
-    sha256: str
-    is_wheel: bool
-
-    @property
-    def filename(self) -> str:
-        """The file name on the index."""
-        return self.path.name
-
-
-@dataclass(frozen=True)
-class Release:
-    """The project, its version and its dists in upload order (wheels first)."""
-
-    project: str
-    version: str
-    dists: tuple[Dist, ...]
-
-
-def read_release(dist_dir: Path) -> Release:
-    """The release in ``dist_dir``, with every dist vouched for by ``SHA256SUMS``."""
-    paths = sorted(p for p in dist_dir.glob("*") if p.name.endswith(checksums.DIST_SUFFIXES))
-    if not paths:
-        raise GateFailure(NO_DISTS, dist=dist_dir)
-    problems = checksums.verify_sha256sums(dist_dir / checksums.SUMS_NAME)
-    if problems:
-        raise GateFailure(BAD_CHECKSUMS, dist=dist_dir, problems="; ".join(map(str, problems)))
-    sums, _ = checksums.read_sha256sums(dist_dir / checksums.SUMS_NAME)
-    found: set[tuple[str, str]] = set()
-    dists = []
-    for path in paths:
-        try:
-            if path.name.endswith(".whl"):
-                parsed_name, parsed_version, *_ = parse_wheel_filename(path.name)
-            else:
-                parsed_name, parsed_version = parse_sdist_filename(path.name)
-        except ValueError as error:
-            raise GateFailure(NOT_ONE_RELEASE, dist=dist_dir, found=str(error)) from error
-        found.add((str(parsed_name), str(parsed_version)))
-        dists.append(Dist(path, sums[path.name], path.name.endswith(".whl")))
-    if len(found) != 1:
-        raise GateFailure(NOT_ONE_RELEASE, dist=dist_dir, found=sorted(found))
-    ((project, version),) = found
-    dists.sort(key=lambda dist: (not dist.is_wheel, dist.filename))
-    return Release(project, version, tuple(dists))
-
-
-# --- reading the index --------------------------------------------------------
-
-
-@dataclass
-class Log:
-    """Prints progress (scrubbed) and keeps it for the gate's details."""
-
-    secrets: Sequence[str]
-    lines: list[str] = field(default_factory=list)
-
-    def __call__(self, message: str) -> None:
-        line = scrub(message, self.secrets)
-        self.lines.append(line)
-        print(f"publish: {line}", flush=True)
-
-
-def read_index(
-    simple_url: str, project: str, policy: RetryPolicy, log: Log
-) -> dict[str, simple_index.IndexFile]:
-    """The project's files on the index, retrying transient errors; fails closed."""
-    last = ""
-    attempts = Attempts(policy, on_wait=lambda n, d: log(f"reading the index again in {d:.1f} s"))
-    for _ in attempts:
-        try:
-            return simple_index.project_files(simple_url, project)
-        except simple_index.IndexReadError as error:
-            last = str(error)
-            log(f"cannot read the index: {last}")
-            if not error.retryable:
-                break
-    raise GateFailure(INDEX_UNREADABLE, reason=last)
-
-
-def served_sha256(entry: simple_index.IndexFile) -> str:
-    """The sha256 of a file on the index: what it declares, else the downloaded bytes'."""
-    try:
-        return entry.sha256 or simple_index.served_sha256(entry.url)
-    except simple_index.IndexReadError as error:
-        raise GateFailure(INDEX_UNREADABLE, reason=str(error)) from error
-
-
-def split_published(
-    release: Release, simple_url: str, policy: RetryPolicy, log: Log
-) -> tuple[list[str], list[str]]:
-    """(published with our sha256, not published) file names, as the index says right now."""
-    try:
-        listed = read_index(simple_url, release.project, policy, log)
-        published = [
-            d.filename
-            for d in release.dists
-            if d.filename in listed and served_sha256(listed[d.filename]) == d.sha256
-        ]
-    except GateFailure:
-        return [], ["unknown: the index could not be read"]
-    return published, [d.filename for d in release.dists if d.filename not in published]
-
-
-# --- uploading ------------------------------------------------------------------
-
-_HTTP_ERROR = re.compile(r"HTTPError: (\d{3})")
-_TRANSIENT = re.compile(
-    r"ConnectionError|Connection aborted|ConnectionReset|RemoteDisconnected|BrokenPipe|"
-    r"ProtocolError|Timeout|timed out|IncompleteRead|ChunkedEncodingError"
-)
-
-
-@dataclass(frozen=True)
-class UploadOutcome:
-    """One twine run: did it upload, why not, and may it be retried."""
-
-    ok: bool
-    reason: str
-    retryable: bool
-    output: str
-
-
-def classify(returncode: int | None, output: str) -> UploadOutcome:
-    """Decide from twine's exit code and output whether an upload failure is transient.
-
-    ``returncode`` None means the attempt was killed at its timeout.
-    """
-    if returncode == 0:
-        return UploadOutcome(True, "uploaded", False, output)
-    if returncode is None:
-        return UploadOutcome(False, "timed out", True, output)
-    status = _HTTP_ERROR.search(output)
-    if status:
-        code = int(status.group(1))
-        return UploadOutcome(False, f"HTTP {code}", code >= 500 or code == 429, output)
-    if _TRANSIENT.search(output):
-        return UploadOutcome(False, "connection reset or timeout", True, output)
-    # Anything else (bad file, bad config, twine crash) is not something a retry fixes.
-    return UploadOutcome(False, f"twine exit {returncode}", False, output)
-
-
-def run_twine(
-    dist: Dist, repository_url: str, env: Mapping[str, str], timeout_s: float, log: Log
-) -> UploadOutcome:
-    """Upload one file with twine, killed after ``timeout_s`` (twine sets no timeout itself).
-
-    One request per run (see :mod:`standins.twine_once`): retries are ours.
-    """
-    command = [
-        sys.executable, "-m", "standins.twine_once", "upload", "--non-interactive",
-        "--disable-progress-bar", "--repository-url", repository_url, str(dist.path),
-    ]  # fmt: skip
-    twine_env = {
-        **env,
-        # Credentials come from TWINE_USERNAME/TWINE_PASSWORD only, never from a keyring
-        # (which could prompt, or pick up someone's stored token).
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-        "NO_COLOR": "1",
-        "TERM": "dumb",
-        "COLUMNS": "200",
-    }
-    try:
-        done = subprocess.run(
-            command, env=twine_env, capture_output=True, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired as expired:
-        output = (expired.stdout or b"") + (expired.stderr or b"")
-        text = output.decode(errors="replace") if isinstance(output, bytes) else output
-        return classify(None, scrub(text, log.secrets))
-    return classify(done.returncode, scrub(done.stdout + done.stderr, log.secrets))
-
-
 @dataclass(frozen=True)
 class Settings:
     """Everything the publish gate needs, from the command line and the environment."""
@@ -355,147 +104,49 @@ class Settings:
     dist_dir: Path
     repository_url: str | None
     simple_url: str
-    upload_policy: RetryPolicy
-    poll_policy: RetryPolicy
+    upload_policy: retry.RetryPolicy
+    poll_policy: retry.RetryPolicy
     upload_timeout_s: float
     runtime_lock: Path | None
-    verify_only: bool
+    index_check_only: bool
     env: Mapping[str, str]
 
-
-def upload_failure(
-    problem: Problem, release: Release, settings: Settings, log: Log, **values: Any
-) -> GateFailure:
-    """``problem`` plus which files the index already serves: a half-done release must say so."""
-    published, missing = split_published(release, settings.simple_url, settings.poll_policy, log)
-    return GateFailure(problem, published=published, missing=missing, **values)
-
-
-def conflicting_file(
-    dist: Dist, served: str, release: Release, settings: Settings, log: Log
-) -> GateFailure:
-    """The index serves other bytes under our file name: never overwrite, stop."""
-    return upload_failure(
-        CONFLICTING_FILE,
-        release,
-        settings,
-        log,
-        filename=dist.filename,
-        index=settings.simple_url,
-        served=served,
-        expected=dist.sha256,
-    )
-
-
-def upload(release: Release, settings: Settings, log: Log) -> list[dict[str, Any]]:
-    """Upload every dist not yet on the index; return what happened to each file."""
-    assert settings.repository_url is not None
-    listed = read_index(settings.simple_url, release.project, settings.upload_policy, log)
-    already: set[str] = set()
-    for dist in release.dists:  # decide every conflict before the first upload
-        if dist.filename in listed:
-            served = served_sha256(listed[dist.filename])
-            if served != dist.sha256:
-                raise conflicting_file(dist, served, release, settings, log)
-            already.add(dist.filename)
-            log(f"{dist.filename} is already on the index with the same sha256: nothing to do")
-    report: list[dict[str, Any]] = []
-    for dist in release.dists:
-        if dist.filename in already:
-            report.append({"file": dist.filename, "result": "already published", "attempts": 0})
-            continue
-        attempts = upload_one(dist, release, settings, log)
-        report.append({"file": dist.filename, "result": "uploaded", "attempts": attempts})
-    return report
-
-
-def _state_on_index(dist: Dist, release: Release, settings: Settings, log: Log) -> str | None:
-    """Our file's sha256 on the index (None if absent or the index cannot be read now)."""
-    try:
-        listed = simple_index.project_files(settings.simple_url, release.project)
-        if dist.filename in listed:
-            return served_sha256(listed[dist.filename])
-    except simple_index.IndexReadError as error:
-        log(f"could not check the index after the failure: {error}")
-    except GateFailure as failure:
-        log(f"could not check the index after the failure: {failure.message}")
-    return None
-
-
-def upload_one(dist: Dist, release: Release, settings: Settings, log: Log) -> int:
-    """Upload one file with retries; return the number of attempts. Raises when it cannot."""
-    assert settings.repository_url is not None
-    start = time.monotonic()
-    last = UploadOutcome(False, "not attempted", True, "")
-
-    def on_wait(attempt: int, delay: float) -> None:
-        log(
-            f"retrying {dist.filename} in {delay:.1f} s "
-            f"(attempt {attempt}/{settings.upload_policy.attempts}, last: {last.reason})"
+    def target(self) -> Target:
+        """Where the upload goes."""
+        assert self.repository_url is not None, "checked when the arguments were parsed"
+        return Target(
+            self.repository_url,
+            self.simple_url,
+            self.env,
+            self.upload_timeout_s,
+            self.upload_policy,
+            self.poll_policy,
         )
 
-    attempts = Attempts(settings.upload_policy, on_wait=on_wait)
-    for attempt in attempts:
-        log(f"uploading {dist.filename} (attempt {attempt})")
-        last = run_twine(
-            dist, settings.repository_url, settings.env, settings.upload_timeout_s, log
-        )
-        if last.ok:
-            return attempt
-        log(f"upload of {dist.filename} failed: {last.reason}")
-        # The upload may have landed although the client saw an error (lost response,
-        # or "already exists" on a re-run): the index decides.
-        served = _state_on_index(dist, release, settings, log)
-        if served == dist.sha256:
-            log(f"{dist.filename} is on the index with the same sha256: published")
-            return attempt
-        if served is not None:
-            raise conflicting_file(dist, served, release, settings, log)
-        if not last.retryable:
-            raise upload_failure(
-                UPLOAD_REJECTED,
-                release,
-                settings,
-                log,
-                filename=dist.filename,
-                reason=last.reason,
-                output=last.output.strip()[-1500:],
-            )
-    raise upload_failure(
-        UPLOAD_GAVE_UP,
-        release,
-        settings,
-        log,
-        filename=dist.filename,
-        attempts=attempts.last_attempt,
-        seconds=round(time.monotonic() - start, 1),
-        reason=last.reason,
-    )
 
-
-# --- verifying what the index serves --------------------------------------------
+# --- the index check ------------------------------------------------------------
 
 
 def wait_until_visible(
     release: Release, settings: Settings, log: Log
-) -> dict[str, simple_index.IndexFile]:
+) -> dict[str, index.IndexFile]:
     """Poll the simple API with backoff until every dist of the release is listed."""
     start = time.monotonic()
     wanted = {dist.filename for dist in release.dists}
     missing = sorted(wanted)
-    attempts = Attempts(
-        settings.poll_policy,
-        on_wait=lambda n, d: log(f"not listed yet: {missing}; next look in {d:.1f} s"),
-    )
-    for _ in attempts:
-        try:
-            listed = simple_index.project_files(settings.simple_url, release.project)
-        except simple_index.IndexReadError as error:
-            log(f"cannot read the index yet: {error}")
-            continue
-        missing = sorted(wanted - set(listed))
-        if not missing:
-            return listed
+    try:
+        for attempt in retry.attempts(settings.poll_policy, Transient):
+            with attempt:
+                try:
+                    listed = index.project_files(settings.simple_url, release.project)
+                except index.IndexReadError as error:
+                    raise Transient("the index cannot be read yet", error.reason) from error
+                missing = sorted(wanted - set(listed))
+                if missing:
+                    raise Transient(f"not listed yet: {missing}", "not listed")
+                return listed
+    except Transient:
+        pass
     raise GateFailure(
         NOT_VISIBLE,
         seconds=round(time.monotonic() - start, 1),
@@ -507,35 +158,31 @@ def wait_until_visible(
 
 
 def check_served_files(
-    release: Release, listed: Mapping[str, simple_index.IndexFile], log: Log
+    release: Release, listed: Mapping[str, index.IndexFile], log: Log
 ) -> list[dict[str, str]]:
-    """Declared and downloaded sha256 of every served dist must equal SHA256SUMS."""
-    checked = []
-    for dist in release.dists:
-        entry = listed[dist.filename]
-        if entry.sha256 is not None and entry.sha256 != dist.sha256:
+    """The index check: declared and downloaded sha256 of every dist equal SHA256SUMS."""
+    ours = {dist.filename: listed[dist.filename] for dist in release.dists}
+    expected = {dist.filename: dist.sha256 for dist in release.dists}
+    try:
+        mismatches = check_served(ours, expected, require_declared=False, download=True)
+    except index.IndexReadError as error:
+        raise GateFailure(INDEX_UNREADABLE, reason=str(error)) from error
+    for mismatch in mismatches:
+        if mismatch.kind in ("hash-mismatch", "bytes-mismatch"):
+            how = "declares" if mismatch.kind == "hash-mismatch" else "serves bytes with"
             raise GateFailure(
                 SERVED_MISMATCH,
-                filename=dist.filename,
-                how="declares",
-                served=entry.sha256,
-                expected=dist.sha256,
+                filename=mismatch.filename,
+                how=how,
+                served=mismatch.served,
+                expected=mismatch.expected,
             )
-        try:
-            served = simple_index.served_sha256(entry.url)
-        except simple_index.IndexReadError as error:
-            raise GateFailure(INDEX_UNREADABLE, reason=str(error)) from error
-        if served != dist.sha256:
-            raise GateFailure(
-                SERVED_MISMATCH,
-                filename=dist.filename,
-                how="serves bytes with",
-                served=served,
-                expected=dist.sha256,
-            )
-        log(f"{dist.filename}: served sha256 matches SHA256SUMS ({served[:16]}…)")
-        checked.append({"file": dist.filename, "sha256": served})
-    return checked
+    for name, sha256 in expected.items():
+        log(f"{name}: served sha256 matches SHA256SUMS ({sha256[:16]}…)")
+    return [{"file": name, "sha256": sha256} for name, sha256 in expected.items()]
+
+
+# --- installing what the index serves -------------------------------------------
 
 
 def _pip(venv_python: Path, *args: str, what: str, log: Log) -> None:
@@ -549,7 +196,7 @@ def _pip(venv_python: Path, *args: str, what: str, log: Log) -> None:
 
 def install_and_smoke(release: Release, settings: Settings, log: Log) -> str:
     """Install the release from the index into a fresh venv and run ``<project> --version``."""
-    with tempfile.TemporaryDirectory(prefix="publish-verify-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="publish-index-check-") as scratch:
         venv = Path(scratch) / "venv"
         # No pip inside: the venv holds only the runtime closure and the release.
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -593,22 +240,22 @@ def install_and_smoke(release: Release, settings: Settings, log: Log) -> str:
 
 
 def publish(settings: Settings) -> GateResult:
-    """Upload (unless verify-only), then verify the release on the index."""
+    """Upload (unless --verify-only), then run the index check and install the release."""
     log = Log(secrets_from(settings.env))
+    retry.log_retries(log)
     release = read_release(settings.dist_dir)
-    log(
-        f"{release.project} {release.version}: {', '.join(d.filename for d in release.dists)} "
-        f"-> {settings.repository_url if not settings.verify_only else settings.simple_url}"
-    )
+    destination = settings.simple_url if settings.index_check_only else settings.repository_url
+    files = ", ".join(d.filename for d in release.dists)
+    log(f"{release.project} {release.version}: {files} -> {destination}")
     uploads: list[dict[str, Any]] = []
-    if not settings.verify_only:
+    if not settings.index_check_only:
         if not settings.env.get("TWINE_USERNAME") or not settings.env.get("TWINE_PASSWORD"):
             raise GateFailure(NO_CREDENTIALS)
-        uploads = upload(release, settings, log)
+        uploads = upload(release, settings.target(), log)
     listed = wait_until_visible(release, settings, log)
     served = check_served_files(release, listed, log)
     smoke_output = install_and_smoke(release, settings, log)
-    verb = "verified on" if settings.verify_only else "published to and verified on"
+    verb = "verified on" if settings.index_check_only else "published to and verified on"
     return GateResult(
         gate=GATE,
         status=Status.PASSED,
@@ -660,7 +307,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         help="simple API URL (default: $RELEASE_INDEX_SIMPLE_URL or derived)",
     )
     parser.add_argument(
-        "--verify-only", action="store_true", help="do not upload; verify what the index serves"
+        "--verify-only", action="store_true", help="do not upload; only the index check"
     )
     parser.add_argument("--attempts", type=int, default=5, help="upload attempts per file")
     parser.add_argument("--backoff", type=float, default=2.0, help="first retry delay, s")
@@ -679,7 +326,7 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     parser.add_argument("--poll-total", type=float, default=300.0, help="poll budget, s")
     parser.add_argument(
         "--runtime-lock",
-        default=str(RUNTIME_LOCK),
+        default=str(paths.RUNTIME_LOCK),
         help="hash-locked runtime closure installed before the release ('none' to skip)",
     )
     args = parser.parse_args(argv)
@@ -693,24 +340,15 @@ def parse_args(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         dist_dir=args.dist,
         repository_url=repository_url,
         simple_url=simple_url,
-        upload_policy=RetryPolicy(args.attempts, args.backoff, args.max_delay, args.max_total),
-        poll_policy=RetryPolicy(args.poll_attempts, args.poll_backoff, 30.0, args.poll_total),
+        upload_policy=retry.RetryPolicy(
+            args.attempts, args.backoff, args.max_delay, args.max_total
+        ),
+        poll_policy=retry.RetryPolicy(args.poll_attempts, args.poll_backoff, 30.0, args.poll_total),
         upload_timeout_s=args.upload_timeout,
         runtime_lock=None if args.runtime_lock == "none" else Path(args.runtime_lock),
-        verify_only=args.verify_only,
+        index_check_only=args.verify_only,
         env=dict(env),
     )
-
-
-def _scrub_value(value: Any, secrets: Sequence[str]) -> Any:
-    if isinstance(value, str):
-        return scrub(value, secrets)
-    if isinstance(value, (list, tuple)):
-        return [_scrub_value(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {key: _scrub_value(item, secrets) for key, item in value.items()}
-    text = str(value)
-    return scrub(text, secrets) if scrub(text, secrets) != text else value
 
 
 def scrubbed_run(argv: Sequence[str], env: Mapping[str, str]) -> GateResult:
@@ -724,12 +362,12 @@ def scrubbed_run(argv: Sequence[str], env: Mapping[str, str]) -> GateResult:
     try:
         result = publish(parse_args(argv, env))
     except GateFailure as failure:
-        values = {key: _scrub_value(value, secrets) for key, value in failure.values.items()}
+        values = {key: scrub_value(value, secrets) for key, value in failure.values.items()}
         raise GateFailure(failure.problem, **values) from None
     return replace(
         result,
         summary=scrub(result.summary, secrets),
-        details=_scrub_value(result.details, secrets),
+        details=scrub_value(result.details, secrets),
     )
 
 

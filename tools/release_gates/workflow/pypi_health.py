@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Scheduled check: what PyPI serves is still exactly what we released.
+"""The scheduled index check: what PyPI serves is still exactly what we released.
 
     python -m release_gates.workflow.pypi_health [--version V ...] [--index-url URL]
         [--release-url TEMPLATE] [--repository OWNER/REPO]
@@ -10,28 +10,28 @@ each file the index serves must be listed in that version's GitHub release
 ``SHA256SUMS`` with the same sha256, every listed dist must be served, no file may
 be yanked, and each must carry PEP 740 provenance whose publisher is this
 repository's ``publish.yml``. Anything else — or an index or release that cannot
-be read — fails, naming every finding. It reads the PEP 691 JSON simple API, so
+be read — fails, naming every finding. The comparison is the index check the
+publish gate runs after an upload (:mod:`release_gates._internal.index_check`);
+the index is read with pypi-simple (:mod:`release_gates._internal.index`), so
 tests point it at a loopback stand-in.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from release_gates._internal import checksums
+from release_gates._internal import checksums, index
+from release_gates._internal.index_check import Mismatch, check_served
 from release_gates._internal.release_config import read_release_config
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "pypi_health"
-SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 DEFAULT_RELEASE_URL = "https://github.com/{repository}/releases/download/v{version}/SHA256SUMS"
 
 UNREADABLE = Problem(
@@ -109,19 +109,6 @@ def fetch(url: str, accept: str = "*/*", timeout: float = 30.0) -> bytes:
         raise GateFailure(UNREADABLE, url=url, error=error) from error
 
 
-def version_of(filename: str, project: str) -> str | None:
-    """The version in a wheel or sdist file name of ``project``, else None."""
-    prefix = project.replace("-", "_") + "-"
-    if not filename.lower().startswith(prefix.lower()):
-        return None
-    if filename.endswith(".whl"):
-        parts = filename[:-4].split("-")
-        return parts[1] if len(parts) >= 5 else None
-    if filename.endswith(".tar.gz"):
-        return filename[len(prefix) : -len(".tar.gz")] or None
-    return None
-
-
 def read_release_sums(url: str) -> dict[str, str]:
     """A release's ``SHA256SUMS``, fetched from ``url`` and read strictly (fails closed)."""
     try:
@@ -134,16 +121,33 @@ def read_release_sums(url: str) -> dict[str, str]:
     return sums
 
 
-def check_provenance(file: dict[str, Any], repository: str, workflow: str) -> list[Finding]:
+# Which problem each kind of index-check mismatch is here.
+MISMATCH_PROBLEMS: Mapping[str, Problem] = {
+    "unknown-file": UNKNOWN_FILE,
+    "missing-file": MISSING_FILE,
+    "hash-mismatch": HASH_MISMATCH,
+    "yanked": YANKED,
+}
+
+
+def _finding(mismatch: Mismatch) -> Finding:
+    values = {"file": mismatch.filename, "served": mismatch.served}
+    values.update(expected=mismatch.expected, reason=mismatch.reason)
+    return Finding(MISMATCH_PROBLEMS[mismatch.kind], values)
+
+
+def check_provenance(file: index.IndexFile, repository: str, workflow: str) -> list[Finding]:
     """The file's PEP 740 provenance exists and names our repository and workflow."""
-    name = str(file.get("filename"))
-    url = file.get("provenance")
-    if not url:
+    name = file.filename
+    if not file.provenance_url:
         return [Finding(NO_ATTESTATION, {"file": name})]
+    url = file.provenance_url
     try:
-        provenance = json.loads(fetch(str(url), "application/json"))
+        provenance = index.fetch_json(url)
         bundles = provenance["attestation_bundles"]
         publishers = [bundle["publisher"] for bundle in bundles if bundle.get("attestations")]
+    except index.IndexReadError as error:
+        raise GateFailure(UNREADABLE, url=url, error=error.reason) from error
     except (ValueError, KeyError, TypeError) as error:
         raise GateFailure(UNREADABLE, url=url, error=f"not PEP 740 provenance: {error}") from error
     if not publishers:
@@ -160,35 +164,15 @@ def check_provenance(file: dict[str, Any], repository: str, workflow: str) -> li
 
 
 def check_version(
-    version: str,
-    files: list[dict[str, Any]],
-    sums: dict[str, str],
-    repository: str,
-    workflow: str,
+    files: Mapping[str, index.IndexFile], sums: Mapping[str, str], repository: str, workflow: str
 ) -> list[Finding]:
-    """Every finding for the files of one version."""
-    findings: list[Finding] = []
-    served = {str(f["filename"]): f for f in files}
-    for name, file in sorted(served.items()):
-        expected = sums.get(name)
-        digest = str((file.get("hashes") or {}).get("sha256", "")).lower()
-        if expected is None:
-            findings.append(Finding(UNKNOWN_FILE, {"file": name}))
-            continue
-        if digest != expected:
-            findings.append(
-                Finding(
-                    HASH_MISMATCH,
-                    {"file": name, "served": digest or "(none)", "expected": expected},
-                )
-            )
-        if file.get("yanked"):
-            reason = file["yanked"] if isinstance(file["yanked"], str) else "no reason given"
-            findings.append(Finding(YANKED, {"file": name, "reason": reason}))
-        findings += check_provenance(file, repository, workflow)
-    for name in sorted(set(sums) - set(served)):
-        if name.endswith((".whl", ".tar.gz")):
-            findings.append(Finding(MISSING_FILE, {"file": name}))
+    """Every finding for the served files of one version against its release's SHA256SUMS."""
+    mismatches = check_served(files, sums, require_declared=True, download=False)
+    findings = [_finding(m) for m in mismatches]
+    unknown = {m.filename for m in mismatches if m.kind == "unknown-file"}
+    for name, file in sorted(files.items()):
+        if name not in unknown:
+            findings += check_provenance(file, repository, workflow)
     return findings
 
 
@@ -200,30 +184,23 @@ def check(args: argparse.Namespace) -> GateResult:
         config = read_release_config()
         repository = args.repository or config.repository
         workflow = args.workflow or config.workflow_file
-    index_url = args.index_url.rstrip("/") + f"/{args.project}/"
     try:
-        page = json.loads(fetch(index_url, SIMPLE_JSON))
-        files = [f for f in page["files"] if isinstance(f, dict)]
-        listed = [str(v) for v in page.get("versions", [])]
-    except (ValueError, KeyError, TypeError) as error:
-        raise GateFailure(
-            UNREADABLE, url=index_url, error=f"not a PEP 691 page: {error}"
-        ) from error
-    versions = args.version or listed
+        page = index.project_page(args.index_url, args.project)
+    except index.IndexReadError as error:
+        raise GateFailure(UNREADABLE, url=error.url, error=error.reason) from error
+    versions = args.version or list(page.versions)
     if not versions:
         raise GateFailure(NOTHING_RELEASED, project=args.project)
     findings: list[Finding] = []
-    by_version: dict[str, list[dict[str, Any]]] = {v: [] for v in versions}
-    for file in files:
-        version = version_of(str(file.get("filename")), args.project)
-        if version is None:
-            findings.append(Finding(UNKNOWN_FILE, {"file": str(file.get("filename"))}))
-        elif version in by_version:
-            by_version[version].append(file)
+    by_version: dict[str, dict[str, index.IndexFile]] = {v: {} for v in versions}
+    for name, file in sorted(page.files.items()):
+        if file.version is None:
+            findings.append(Finding(UNKNOWN_FILE, {"file": name}))
+        elif file.version in by_version:
+            by_version[file.version][name] = file
     for version, version_files in by_version.items():
-        sums_url = args.release_url.format(repository=repository, version=version)
-        sums = read_release_sums(sums_url)
-        findings += check_version(version, version_files, sums, repository, workflow)
+        sums = read_release_sums(args.release_url.format(repository=repository, version=version))
+        findings += check_version(version_files, sums, repository, workflow)
     if findings:
         for finding in findings:
             print(f"{GATE}: {finding}", file=sys.stderr)
