@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.gates.helpers import EPOCH, build_dists
+from tests.gates.helpers import EPOCH, Run, build_dists, run_gate_cli
 
 from release_gates._internal.checksums import write_sha256sums
 from release_gates._internal.lockfile import read_lock, resolve
 from release_gates._internal.tomlfile import load_toml
-from release_gates.gates import sbom
+from release_gates.gates import sbom, sbom_checks
 from release_gates.problems import GateFailure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,14 +58,10 @@ def make_project(
     return where
 
 
-def run_gate(
-    monkeypatch: pytest.MonkeyPatch, source: Path, dist: Path, results: Path
-) -> tuple[int, dict[str, Any]]:
-    """Run the real gate in-process; its exit code and the JSON result it wrote."""
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(results))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    code = sbom.main(["--dist", str(dist), "--source", str(source), "--python", sys.executable])
-    return code, json.loads((results / "sbom.json").read_text(encoding="utf-8"))
+def run_gate(source: Path, dist: Path, workdir: Path) -> Run:
+    """Run the real sbom gate on ``dist`` for this interpreter, dated reproducibly."""
+    args = ["--dist", str(dist), "--source", str(source), "--python", sys.executable]
+    return run_gate_cli("sbom", args, workdir, env={"SOURCE_DATE_EPOCH": EPOCH}, timeout=600)
 
 
 # --- the real runtime closure -------------------------------------------------------
@@ -86,20 +82,17 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     dist = base / "dist"
     build_dists(stub, dist)
     write_sha256sums(dist, [p for p in dist.iterdir() if p.name != "SHA256SUMS"])
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        runs = []
-        for attempt in range(2):
-            code, result = run_gate(monkeypatch, source, dist, base / f"results{attempt}")
-            assert code == 0, result
-            outputs = {
-                p.name: p.read_bytes()
-                for p in dist.iterdir()
-                if p.name.endswith((".json", ".md", ".html"))
-            }
-            runs.append((result, outputs))
-    finally:
-        monkeypatch.undo()
+    runs = []
+    for attempt in range(2):
+        ran = run_gate(source, dist, base / f"results{attempt}")
+        result = ran.result
+        assert ran.returncode == 0, result
+        outputs = {
+            p.name: p.read_bytes()
+            for p in dist.iterdir()
+            if p.name.endswith((".json", ".md", ".html"))
+        }
+        runs.append((result, outputs))
     name, version = project["name"], project["version"]
     bom = json.loads(runs[0][1][f"{name}-{version}.cdx.json"])
     return {
@@ -144,7 +137,7 @@ def test_root_is_bound_to_both_dists(real: dict[str, Any]) -> None:
     root = real["bom"]["metadata"]["component"]
     assert (root["name"], root["version"]) == (real["name"], real["version"])
     assert root["purl"] == f"pkg:pypi/{real['name']}@{real['version']}"
-    recorded = sbom.dist_hashes(real["bom"])
+    recorded = sbom_checks.dist_hashes(real["bom"])
     actual = {
         p.name: sha256(p)
         for p in real["dist"].glob(f"{real['name']}-*")
@@ -186,7 +179,7 @@ def test_renderings_list_every_component(real: dict[str, Any]) -> None:
         row = f"| {component['name']} | {component['version']} | MIT | {component['purl']} |"
         assert row in markdown
         assert f"<td>{component['name']}</td><td>{component['version']}</td>" in html
-    for name, digest in sbom.dist_hashes(real["bom"]).items():
+    for name, digest in sbom_checks.dist_hashes(real["bom"]).items():
         assert f"| {name} | {digest} |" in markdown and digest in html
 
 
@@ -201,15 +194,15 @@ def test_component_without_hash_or_extra_tool_is_rejected(real: dict[str, Any]) 
     unhashed = copy.deepcopy(real["bom"])
     del unhashed["components"][0]["hashes"]
     with pytest.raises(GateFailure) as caught:
-        sbom.check_components(unhashed, locked, "3.x", lock)
-    assert caught.value.problem is sbom.MISSING_HASH
+        sbom_checks.check_components(unhashed, locked, "3.x", lock)
+    assert caught.value.problem is sbom_checks.MISSING_HASH
     with_pip = copy.deepcopy(real["bom"])
     with_pip["components"].append(
         {"name": "pip", "version": "25.3", "licenses": [{"license": {"id": "MIT"}}]}
     )
     with pytest.raises(GateFailure) as caught:
-        sbom.check_components(with_pip, locked, "3.x", lock)
-    assert caught.value.problem is sbom.COMPONENTS_MISMATCH
+        sbom_checks.check_components(with_pip, locked, "3.x", lock)
+    assert caught.value.problem is sbom_checks.COMPONENTS_MISMATCH
     assert "pip 25.3" in str(caught.value)
 
 
@@ -242,12 +235,11 @@ def local_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ign
     return make
 
 
-def test_local_dependency_with_licence_passes(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_local_dependency_with_licence_passes(local_release: Any, tmp_path: Path) -> None:
     source, dist = local_release("Apache-2.0")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 0, result
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 0, result
     [row] = result["details"]["components"]
     assert (row["name"], row["version"], row["licence"]) == ("tinylib", "1.0", "Apache-2.0")
 
@@ -256,31 +248,32 @@ def test_dependency_without_licence_fails(
     local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, dist = local_release(None)
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "sbom.missing-licence"
     assert "tinylib 1.0" in result["summary"]
     assert not list(dist.glob("*.cdx.json"))
 
 
 def test_lock_that_no_longer_meets_the_wheel_requirements_fails(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    local_release: Any, tmp_path: Path
 ) -> None:
     source, dist = local_release("MIT", requirement="tinylib>=2")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "sbom.requirement-unmet"
     assert "tinylib>=2" in result["summary"]
 
 
-def test_dist_changed_after_sha256sums_fails(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dist_changed_after_sha256sums_fails(local_release: Any, tmp_path: Path) -> None:
     source, dist = local_release("MIT")
     sdist = next(dist.glob("*.tar.gz"))
     sdist.write_bytes(sdist.read_bytes() + b"\0")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "dists.sums-invalid"
 
 
@@ -288,9 +281,8 @@ def test_without_git_or_source_date_epoch_it_refuses(
     local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, dist = local_release("MIT")
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(tmp_path / "results"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    code = sbom.main(["--dist", str(dist), "--source", str(source), "--python", sys.executable])
-    result = json.loads((tmp_path / "results" / "sbom.json").read_text(encoding="utf-8"))
-    assert code == 1 and result["problem_code"] == "sbom.no-source-date-epoch"
+    args = ["--dist", str(dist), "--source", str(source), "--python", sys.executable]
+    ran = run_gate_cli("sbom", args, tmp_path, timeout=600)
+    assert ran.returncode == 1 and ran.problem == "sbom.no-source-date-epoch"

@@ -338,8 +338,7 @@ def run(args: argparse.Namespace, today: datetime.date | None = None) -> GateRes
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``python -m release_gates.gates.audit [--osv-url URL] [--offline] ...``."""
-    args = parse_args(argv)
-    return run_gate(GATE, lambda: run(args))
+    return run_gate(GATE, lambda: run(parse_args(argv)))
 
 
 if __name__ == "__main__":

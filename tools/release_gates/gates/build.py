@@ -39,6 +39,7 @@ from release_gates._internal.checksums import SUMS_NAME, sha256_file, write_sha2
 from release_gates._internal.tomlfile import load_toml
 from release_gates.gates import build_export as export
 from release_gates.gates import build_inspect as inspect_dists
+from release_gates.gates import build_policy
 from release_gates.gates import build_reproducible as reproducible
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
@@ -81,7 +82,7 @@ NOT_REPRODUCIBLE = Problem(
 
 
 @dataclass(frozen=True)
-class Dists:
+class BuildOutput:
     """The sdist and wheel of one build."""
 
     sdist: Path
@@ -124,7 +125,7 @@ def _same_version(installed: str, pinned: str) -> bool:
 
 def run_build(
     source: Path, outdir: Path, epoch: int, umask: int, which: str, wheel_only: bool = False
-) -> Dists:
+) -> BuildOutput:
     """``python -m build --no-isolation`` of ``source`` into ``outdir`` under ``umask``."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     targets = ["--wheel"] if wheel_only else ["--sdist", "--wheel"]
@@ -145,7 +146,7 @@ def run_build(
     if len(wheels) != 1 or len(sdists) != (0 if wheel_only else 1):
         files = ", ".join(p.name for p in sorted(outdir.iterdir())) or "nothing"
         raise GateFailure(UNEXPECTED_BUILD_OUTPUT, which=which, files=files)
-    return Dists(sdist=sdists[0] if sdists else Path(), wheel=wheels[0])
+    return BuildOutput(sdist=sdists[0] if sdists else Path(), wheel=wheels[0])
 
 
 def unpack_sdist(sdist: Path, destination: Path) -> Path:
@@ -167,7 +168,9 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
     return tops[0]
 
 
-def prove_reproducible(first: Dists, second: Dists, wheel_from_sdist: Path) -> list[str]:
+def prove_reproducible(
+    first: BuildOutput, second: BuildOutput, wheel_from_sdist: Path
+) -> list[str]:
     """Compare the three builds; raise ``build.not-reproducible`` listing what differs."""
     comparisons = [
         ("sdist, second export", first.sdist, second.sdist),
@@ -185,7 +188,7 @@ def prove_reproducible(first: Dists, second: Dists, wheel_from_sdist: Path) -> l
     return done
 
 
-def _publish(first: Dists, out: Path, dist_prefix: str) -> list[Path]:
+def _replace_in_out(first: BuildOutput, out: Path, dist_prefix: str) -> list[Path]:
     """Replace the previous dists of this project in ``out`` with the new ones."""
     out.mkdir(parents=True, exist_ok=True)
     for stale in [*out.glob(f"{dist_prefix}-*.tar.gz"), *out.glob(f"{dist_prefix}-*.whl")]:
@@ -218,8 +221,8 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
     with tempfile.TemporaryDirectory(prefix="release-gates-build-") as scratch:
         tmp = Path(scratch)
         first_tree = export.export_commit(root, commit, tmp / "a" / "src", umask=FIRST_UMASK)
-        declaration = inspect_dists.load_declaration(first_tree, expect_version)
-        policy = inspect_dists.load_policy(first_tree)
+        declaration = build_policy.load_declaration(first_tree, expect_version)
+        policy = build_policy.load_policy(first_tree)
         pins = check_backend_pins(first_tree)
         lap("export")
         first = run_build(first_tree, tmp / "a" / "dist", epoch, FIRST_UMASK, "first build")
@@ -259,12 +262,12 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
         wheel_tree = inspect_dists.render_tree(
             first.wheel.name, inspect_dists.wheel_names(first.wheel)
         )
-        published = _publish(first, out, declaration.dist_name)
-    sums = write_sha256sums(out, published)
-    lap("publish")
+        copied = _replace_in_out(first, out, declaration.dist_name)
+    sums = write_sha256sums(out, copied)
+    lap("write dist")
     dists: list[dict[str, Any]] = [
         {"name": path.name, "size": path.stat().st_size, "sha256": sha256_file(path)}
-        for path in published
+        for path in copied
     ]
     print(sdist_tree, wheel_tree, sep="\n\n")
     print()

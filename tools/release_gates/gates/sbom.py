@@ -34,23 +34,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from release_gates._internal import paths
 from release_gates._internal.dists import (
     Dists,
     find_dists,
     project_name_version,
-    wheel_metadata,
 )
 from release_gates._internal.lockfile import Pin, read_lock, resolve
 from release_gates._internal.venvs import create_venv, pip_install_locked, run
 from release_gates.gates import sbom_render
+from release_gates.gates.sbom_checks import (
+    ROOT_HASH_MISMATCH,
+    Installed,
+    check_components,
+    check_installed_hashes,
+    check_requires_dist,
+    dist_hashes,
+)
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "sbom"
-ROOT = Path(__file__).resolve().parents[3]
 SPEC_VERSION = "1.6"
 INDEX_SIMPLE_URL = "https://pypi.org/simple/{name}/"
 
@@ -84,55 +90,11 @@ CYCLONEDX_FAILED = Problem(
     "Run the gate through `scripts/nox -s sbom`, which installs cyclonedx-bom from "
     "security/sbom.txt.",
 )
-COMPONENTS_MISMATCH = Problem(
-    "sbom.components-mismatch",
-    "the SBOM's components differ from what {lock} resolves for Python {python}: "
-    "missing {missing}, unexpected {unexpected}",
-    "Packaging tools must not be in the described venv and every locked package must be; "
-    "regenerate the lock (`scripts/nox -s lock -- runtime`) if it no longer matches.",
-)
-HASH_NOT_LOCKED = Problem(
-    "sbom.hash-not-locked",
-    "pip installed {name} {version} from a file with sha256 {sha256}, which {lock} does not list",
-    "Do not release: the installed file is not the locked one. Regenerate the lock and "
-    "investigate the index.",
-)
-MISSING_LICENCE = Problem(
-    "sbom.missing-licence",
-    "components without a licence in the SBOM: {components}",
-    "The package declares no licence that cyclonedx-py can read (License-Expression, "
-    "License or a classifier); replace the dependency or get it fixed upstream.",
-)
-MISSING_HASH = Problem(
-    "sbom.missing-hash",
-    "components without a sha256 in the SBOM: {components}",
-    "Every runtime dependency must be hash-locked in security/runtime.txt; regenerate it "
-    "with `scripts/nox -s lock -- runtime`.",
-)
-ROOT_HASH_MISMATCH = Problem(
-    "sbom.root-hash-mismatch",
-    "the root component's dist hashes {recorded} are not the dists' sha256 {actual}",
-    "Rebuild and rerun the gate; the SBOM must be bound to the released files.",
-)
-REQUIREMENT_UNMET = Problem(
-    "sbom.requirement-unmet",
-    "{wheel} requires {requirement}, but the locked closure for Python {python} has {found}",
-    "Keep security/runtime.in in step with [project].dependencies and regenerate the lock "
-    "(`scripts/nox -s lock -- runtime`).",
-)
 SCHEMA_INVALID = Problem(
     "sbom.schema-invalid",
     "the SBOM is not valid CycloneDX {spec}: {error}",
     "This is a bug in the sbom gate or cyclonedx-bom; look at the reported path in the JSON.",
 )
-
-
-@dataclass(frozen=True)
-class Installed:
-    """What pip installed into the described venv: its marker environment and files."""
-
-    environment: dict[str, str]
-    files: dict[str, tuple[str, str]]  # canonical name -> (version, sha256 of the file)
 
 
 @dataclass(frozen=True)
@@ -255,81 +217,6 @@ def combine(
     return bom
 
 
-def dist_hashes(bom: Mapping[str, Any]) -> dict[str, str]:
-    """``{file name: sha256}`` recorded on the root component's distribution references."""
-    found: dict[str, str] = {}
-    for reference in bom["metadata"]["component"].get("externalReferences", []):
-        if reference.get("type") == "distribution" and reference.get("hashes"):
-            found[str(reference["url"])] = str(reference["hashes"][0]["content"])
-    return found
-
-
-def check_components(
-    bom: Mapping[str, Any],
-    locked: Mapping[str, Pin],
-    python: str,
-    lock: Path,
-) -> None:
-    """Fail unless the components are exactly the locked closure, each with licence and hash."""
-    components = list(bom.get("components", []))
-    present = {(canonicalize_name(str(c.get("name"))), str(c.get("version"))) for c in components}
-    expected = {(name, entry.version) for name, entry in locked.items()}
-    if present != expected:
-        raise GateFailure(
-            COMPONENTS_MISMATCH,
-            lock=str(lock),
-            python=python,
-            missing=sorted(f"{n} {v}" for n, v in expected - present) or "none",
-            unexpected=sorted(f"{n} {v}" for n, v in present - expected) or "none",
-        )
-    unlicensed = sorted(
-        f"{c['name']} {c['version']}" for c in components if not sbom_render.licence_text(c)
-    )
-    if unlicensed:
-        raise GateFailure(MISSING_LICENCE, components=unlicensed)
-    unhashed = sorted(
-        f"{c['name']} {c['version']}"
-        for c in components
-        if not c.get("hashes") or not all(h.get("alg") == "SHA-256" for h in c["hashes"])
-    )
-    if unhashed:
-        raise GateFailure(MISSING_HASH, components=unhashed)
-
-
-def check_installed_hashes(installed: Installed, locked: Mapping[str, Pin], lock: Path) -> None:
-    """Fail if pip installed a file whose sha256 the lock does not allow."""
-    for name, (version, sha256) in sorted(installed.files.items()):
-        entry = locked.get(name)
-        if entry is not None and entry.version == version and sha256 not in entry.hashes:
-            raise GateFailure(
-                HASH_NOT_LOCKED, name=name, version=version, sha256=sha256, lock=str(lock)
-            )
-
-
-def check_requires_dist(
-    dists: Dists, bom: Mapping[str, Any], environment: Mapping[str, str]
-) -> None:
-    """Every ``Requires-Dist`` of the wheel that applies on this Python is met by a component."""
-    versions = {
-        canonicalize_name(str(c.get("name"))): str(c.get("version"))
-        for c in bom.get("components", [])
-    }
-    marker_env = {**environment, "extra": ""}
-    for text in wheel_metadata(dists.wheel).get_all("Requires-Dist") or []:
-        requirement = Requirement(text)
-        if requirement.marker is not None and not requirement.marker.evaluate(marker_env):
-            continue
-        found = versions.get(canonicalize_name(requirement.name))
-        if found is None or not requirement.specifier.contains(found, prereleases=True):
-            raise GateFailure(
-                REQUIREMENT_UNMET,
-                wheel=dists.wheel.name,
-                requirement=text,
-                python=environment.get("python_full_version", "?"),
-                found=f"{requirement.name} {found}" if found else "nothing",
-            )
-
-
 def serialize(bom: Mapping[str, Any]) -> str:
     """Deterministic JSON: sorted keys, two-space indent, final newline."""
     return json.dumps(bom, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -423,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="interpreter whose locked runtime closure the SBOM describes (default: this one)",
     )
     parser.add_argument(
-        "--source", type=Path, default=ROOT, help="source tree (pyproject.toml, security/)"
+        "--source", type=Path, default=paths.ROOT, help="source tree (pyproject.toml, security/)"
     )
     args = parser.parse_args(argv)
     return run_gate(GATE, lambda: gate(args.source.resolve(), args.dist.resolve(), args.python))

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
+from release_gates._internal import paths
 from release_gates._internal.dists import Dists, find_dists, project_name_version
 from release_gates._internal.venvs import (
     Completed,
@@ -53,7 +54,6 @@ from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
 GATE = "smoke"
-ROOT = Path(__file__).resolve().parents[3]
 PASSED, FAILED, NOT_RUN = Status.PASSED.value, Status.FAILED.value, Status.NOT_RUN.value
 STEPS = ("install wheel", "install sdist", "version", "example", "tests")
 # hatchling (security/backend.txt) runs on these Pythons only.
@@ -379,7 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=2, help="Pythons smoke-tested at once")
     parser.add_argument(
-        "--source", type=Path, default=ROOT, help="source tree (security/, examples/, tests/)"
+        "--source", type=Path, default=paths.ROOT, help="source tree (security/, examples/, tests/)"
     )
     args = parser.parse_args(argv)
     requested = [v.strip() for v in args.pythons.split(",") if v.strip()] if args.pythons else None

@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Gate ``verify``: Sigstore bundles checked offline, and ``SHA256SUMS``.
+"""Gate ``verify``: the signature check (Sigstore bundles, offline) and the checksum check.
 
     python -m release_gates.gates.verify FILE... --identity IDENTITY [--issuer URL]
     python -m release_gates.gates.verify FILE... --release-identity vX.Y.Z
@@ -14,9 +14,11 @@ needed. ``--release-identity`` builds Duckalog's own signer identity,
 ``[tool.duckalog-release]`` in pyproject.toml. When a ``SHA256SUMS`` lies beside
 the files it must match them and list every FILE.
 
-``--checksums-only`` is what the local rehearsal can check: signatures are made
-only by the GitHub workflow (Sigstore's services and an OIDC token), and nothing
-here fakes one. Its summary says so.
+``--checksums-only DIR`` is the checksum check alone: ``DIR/SHA256SUMS`` against
+the files beside it. It is what the local rehearsal can check (signatures are made
+only by the GitHub workflow, with Sigstore's services and an OIDC token, and
+nothing here fakes one; its summary says so), and what every workflow job runs
+right after downloading the dists.
 """
 
 from __future__ import annotations

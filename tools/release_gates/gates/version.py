@@ -311,8 +311,7 @@ def run(args: argparse.Namespace) -> GateResult:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: ``python -m release_gates.gates.version [--tag vX.Y.Z | --version X.Y.Z]``."""
-    args = parse_args(argv)
-    return run_gate(GATE, lambda: run(args))
+    return run_gate(GATE, lambda: run(parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -12,16 +12,7 @@ from __future__ import annotations
 
 from html import escape
 
-from release_gates.rehearsal.document import (
-    Badge,
-    Block,
-    Bullets,
-    Cell,
-    Code,
-    Document,
-    Paragraph,
-    Table,
-)
+from release_gates.rehearsal import document as doc
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#222}
@@ -37,19 +28,19 @@ summary{font-weight:600;cursor:pointer;margin:.4rem 0}
 """
 
 
-def _cell(cell: Cell) -> str:
-    if isinstance(cell, Badge):
+def _cell(cell: doc.Cell) -> str:
+    if isinstance(cell, doc.Badge):
         return f'<span class="badge {escape(cell.tone)}">{escape(cell.text)}</span>'
     return escape(cell)
 
 
-def _block(block: Block) -> str:
-    if isinstance(block, Paragraph):
+def _block(block: doc.Block) -> str:
+    if isinstance(block, doc.Paragraph):
         return f"<p>{escape(block.text)}</p>"
-    if isinstance(block, Bullets):
+    if isinstance(block, doc.Bullets):
         items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
         return f"<ul>{items}</ul>"
-    if isinstance(block, Code):
+    if isinstance(block, doc.Code):
         return f"<pre><code>{escape(block.text)}</code></pre>"
     head = "".join(f"<th>{escape(h)}</th>" for h in block.headers)
     body = "".join(
@@ -58,7 +49,7 @@ def _block(block: Block) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render(document: Document) -> str:
+def render(document: doc.Document) -> str:
     """The whole report as an HTML page."""
     parts = [
         "<!DOCTYPE html>",
@@ -70,8 +61,8 @@ def render(document: Document) -> str:
         f'<p class="verdict">Verdict: {_cell(document.verdict)}</p>',
     ]
     if document.reasons:
-        parts.append(_block(Bullets(document.reasons)))
-    parts.append(_block(Table(("", ""), tuple((k, v) for k, v in document.facts))))
+        parts.append(_block(doc.Bullets(document.reasons)))
+    parts.append(_block(doc.Table(("", ""), tuple((k, v) for k, v in document.facts))))
     for section in document.sections:
         blocks = "\n".join(_block(block) for block in section.blocks)
         if section.level > 2:  # per-gate details: folded, so the page opens on the overview

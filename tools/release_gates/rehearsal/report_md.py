@@ -11,16 +11,7 @@ from __future__ import annotations
 
 import re
 
-from release_gates.rehearsal.document import (
-    Badge,
-    Block,
-    Bullets,
-    Cell,
-    Code,
-    Document,
-    Paragraph,
-    Table,
-)
+from release_gates.rehearsal import document as doc
 
 _MARKS = {"good": "✅", "bad": "❌", "warn": "⚠️", "neutral": ""}
 
@@ -31,8 +22,8 @@ def escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
 
 
-def _cell(cell: Cell) -> str:
-    if isinstance(cell, Badge):
+def _cell(cell: doc.Cell) -> str:
+    if isinstance(cell, doc.Badge):
         return f"{_MARKS.get(cell.tone, '')} **{escape(cell.text)}**".strip()
     return escape(" ".join(cell.split())) if cell else " "
 
@@ -43,12 +34,12 @@ def _code(text: str) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def _block(block: Block) -> str:
-    if isinstance(block, Paragraph):
+def _block(block: doc.Block) -> str:
+    if isinstance(block, doc.Paragraph):
         return escape(block.text)
-    if isinstance(block, Bullets):
+    if isinstance(block, doc.Bullets):
         return "\n".join(f"- {escape(' '.join(item.split()))}" for item in block.items)
-    if isinstance(block, Code):
+    if isinstance(block, doc.Code):
         return _code(block.text)
     lines = [
         "| " + " | ".join(escape(h) for h in block.headers) + " |",
@@ -58,12 +49,12 @@ def _block(block: Block) -> str:
     return "\n".join(lines)
 
 
-def render(document: Document) -> str:
+def render(document: doc.Document) -> str:
     """The whole report as markdown."""
     parts = [f"# {escape(document.title)}", f"**Verdict:** {_cell(document.verdict)}"]
     if document.reasons:
-        parts.append(_block(Bullets(document.reasons)))
-    parts.append(_block(Table(("", ""), tuple((k, v) for k, v in document.facts))))
+        parts.append(_block(doc.Bullets(document.reasons)))
+    parts.append(_block(doc.Table(("", ""), tuple((k, v) for k, v in document.facts))))
     for section in document.sections:
         parts.append(f"{'#' * section.level} {escape(section.title)}")
         parts += [_block(block) for block in section.blocks]
