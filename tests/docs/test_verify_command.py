@@ -46,7 +46,7 @@ def commands_starting_with(prefix: str, page: str = "docs/verifying.md") -> list
 
 def release_config() -> dict[str, str]:
     config = docpages.pyproject()["tool"]["duckalog-release"]  # type: ignore[index]
-    return {key: str(value) for key, value in config.items()}  # type: ignore[union-attr]
+    return {key: str(value) for key, value in config.items()}
 
 
 def option(argv: list[str], name: str) -> str:

@@ -48,6 +48,20 @@ def module_of(name: str) -> str:
     return next(entry.module for entry in registry.entries() if entry.name == name)
 
 
+def python_under_coverage() -> list[str]:
+    """``python``, or ``python -m coverage run -p`` when these tests are being measured.
+
+    So ``nox -s gate_tests`` measures the gates themselves, without tracing every
+    pip, build or twine process a gate starts.
+    """
+    coverage = sys.modules.get("coverage")
+    current = coverage.Coverage.current() if coverage is not None else None
+    if current is None:
+        return [sys.executable]
+    rcfile = str(current.config.config_file or ROOT / "pyproject.toml")
+    return [sys.executable, "-m", "coverage", "run", "--parallel-mode", "--rcfile", rcfile]
+
+
 def run_gate_cli(
     gate: str,
     args: Sequence[str],
@@ -72,7 +86,7 @@ def run_gate_cli(
         **(env or {}),
     }
     done = subprocess.run(
-        [sys.executable, "-m", module_of(gate), *args],
+        [*python_under_coverage(), "-m", module_of(gate), *args],
         env=full_env, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd,
     )  # fmt: skip
     recorded = results / f"{gate}.json"

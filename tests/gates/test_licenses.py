@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
 from release_gates.gates.licenses import load_policy
 from release_gates.gates.licenses_spdx import Verdict, judge
-from release_gates.result import GateResult, Status
+from release_gates.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = load_policy(ROOT / "security" / "license-allowlist.toml")
@@ -129,36 +128,18 @@ def make_repo(tmp_path: Path, lock_text: str, pythons: tuple[str, ...] = ()) -> 
     return repo
 
 
-def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> tuple[int, GateResult]:
-    """Run ``python -m release_gates.gates.licenses`` for real against ``repo`` and ``python``."""
-    results = tmp_path / "results"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "release_gates.gates.licenses",
-            "--root",
-            str(repo),
-            "--python",
-            str(python),
-            *args,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (results / "licenses.json").is_file(), done.stderr
-    return done.returncode, GateResult.from_json((results / "licenses.json").read_text())
+def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> Run:
+    """Run the real licenses gate against ``repo`` and the environment of ``python``."""
+    args = ("--root", str(repo), "--python", str(python), *args)
+    return run_gate_cli("licenses", args, tmp_path, timeout=120)
 
 
 def test_allowed_closure_passes(tmp_path: Path, checked_env: tuple[Path, dict[str, str]]) -> None:
     python, lines = checked_env
     lock = lines["mit-and-apache"] + lines["classifier-bsd"] + lines["mit-or-gpl"]
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.status is Status.PASSED
     verdicts = {p["name"]: (p["liccheck"], p["verdict"]) for p in result.details["packages"]}
     # liccheck alone calls the AND expression unknown; the SPDX evaluation allows it.
@@ -185,8 +166,9 @@ def test_bad_licence_fails_naming_package_and_licence(
 ) -> None:
     python, lines = checked_env
     lock = lines["mit-and-apache"] + lines[package]
-    exit_code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert exit_code == 1
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == code
     assert f"{package} 1.0 ({declared})" in result.summary
     assert "mit-and-apache" not in result.summary
@@ -204,8 +186,9 @@ def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
     wheels.mkdir()
     for name in ("gpl-only", "mit-and-apache"):  # the same bytes the lock hashed
         build_wheel(wheels, name, WHEELS[name])
-    code, result = run_gate(tmp_path, repo, python, "--find-links", str(wheels))
-    assert code == 1, result.summary
+    ran = run_gate(tmp_path, repo, python, "--find-links", str(wheels))
+    result = ran.gate_result
+    assert ran.returncode == 1, result.summary
     assert result.problem_code == "licenses.disallowed", result.summary
     assert "gpl-only 1.0 (GPL-3.0-only)" in result.summary
     assert {
@@ -213,8 +196,9 @@ def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
         "packages": ["gpl-only==1.0", "mit-and-apache==1.0"],
     } in result.details["closures"]
     # Asked to check only the checked environment's own Python, it passes and says so.
-    code, result = run_gate(tmp_path, repo, python, "--this-python-only")
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, repo, python, "--this-python-only")
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert "NOT checked" in result.summary
 
 
@@ -225,8 +209,9 @@ def test_closure_not_installed_fails(
     lock = (
         lines["mit-and-apache"] + "not-installed-pkg==2.0 \\\n    --hash=sha256:" + "0" * 64 + "\n"
     )
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert code == 1
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "licenses.not-installed"
     assert "not-installed-pkg==2.0 (found none)" in result.summary
 
@@ -237,8 +222,9 @@ def test_reuse_lint_fails_on_a_file_without_header(
     python, lines = checked_env
     repo = make_repo(tmp_path, lines["mit-and-apache"])
     (repo / "no_header.py").write_text("print('who wrote me?')\n")
-    code, result = run_gate(tmp_path, repo, python)
-    assert code == 1
+    ran = run_gate(tmp_path, repo, python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "licenses.reuse-lint"
     assert "no_header.py" in result.summary
 
@@ -254,8 +240,9 @@ def test_reuse_lint_reads_git_view_not_ignored_folders(
     (repo / ".nox" / "venv").mkdir(parents=True)
     (repo / ".nox" / "venv" / "no_header.py").write_text("print('ignored')\n")
     (repo / "tool.py").unlink()  # tracked but deleted in the work tree: nothing to lint
-    code, result = run_gate(tmp_path, repo, python)
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, repo, python)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.details["reuse_problems"] == []
 
 

@@ -92,11 +92,7 @@ def no_service(workdir: Path) -> Iterator[Mapping[str, str]]:
 
 
 def make_plan(
-    tmp_path: Path,
-    fake_gate: Path,
-    modes: Mapping[str, str],
-    gates: Sequence[Gate] = GATES,
-    **overrides: object,
+    tmp_path: Path, fake_gate: Path, modes: Mapping[str, str], **overrides: object
 ) -> Plan:
     env = {
         **os.environ,
@@ -105,7 +101,7 @@ def make_plan(
     }
     env.pop("PIP_AUDIT_OSV_URL", None)
     options: dict[str, object] = {
-        "gates": gates,
+        "gates": GATES,
         "command_for": lambda gate, args: [sys.executable, str(fake_gate), gate.name],
         "results_dir": tmp_path / "results",
         "dist_dir": tmp_path / "dist",

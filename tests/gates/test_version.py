@@ -5,18 +5,16 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
 from release_gates.gates import version as gate
 from release_gates.problems import GateFailure
-from release_gates.result import GateResult, Status
+from release_gates.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,47 +30,40 @@ def make_project(tmp_path: Path, version: str, changelog_versions: tuple[str, ..
     return root
 
 
-def run_cli(root: Path, *args: str, tmp_path: Path) -> tuple[int, GateResult, str]:
-    """Run the real CLI in a subprocess; return exit code, JSON result, GITHUB_OUTPUT text."""
-    results = tmp_path / "results"
+def run_cli(root: Path, *args: str, tmp_path: Path) -> Run:
+    """Run the real gate; what it writes to ``$GITHUB_OUTPUT`` is in :func:`github_output`."""
     output = tmp_path / "github_output"
     output.write_text("")
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "tools"),
-        "RELEASE_GATES_RESULTS": str(results),
-        "GITHUB_OUTPUT": str(output),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "release_gates.gates.version", "--root", str(root), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    result = GateResult.from_json((results / "version.json").read_text())
-    return done.returncode, result, output.read_text()
+    env = {"GITHUB_OUTPUT": str(output)}
+    return run_gate_cli("version", ["--root", str(root), *args], tmp_path, env=env)
+
+
+def github_output(tmp_path: Path) -> str:
+    """What the last :func:`run_cli` in ``tmp_path`` wrote to ``$GITHUB_OUTPUT``."""
+    return (tmp_path / "github_output").read_text()
 
 
 def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
-    code, result, outputs = run_cli(root, "--tag", "v1.2.3", tmp_path=tmp_path)
-    assert code == 0
+    ran = run_cli(root, "--tag", "v1.2.3", tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 0
     assert result.status is Status.PASSED
     assert result.details["version"] == "1.2.3"
     assert result.details["channel"] == "pypi"
-    assert "version=1.2.3\n" in outputs
-    assert "channel=pypi\n" in outputs
+    assert "version=1.2.3\n" in github_output(tmp_path)
+    assert "channel=pypi\n" in github_output(tmp_path)
 
 
 def test_tag_pyproject_mismatch_fails_naming_both(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3", "1.2.4"))
-    code, result, outputs = run_cli(root, "--tag", "v1.2.4", tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, "--tag", "v1.2.4", tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.status is Status.FAILED
     assert result.problem_code == "version.pyproject-mismatch"
     assert "1.2.4" in result.summary and "1.2.3" in result.summary
-    assert outputs == ""  # nothing downstream may run on a failed decision
+    assert github_output(tmp_path) == ""  # nothing downstream may run on a failed decision
 
 
 def test_rehearsal_takes_pyproject_version(tmp_path: Path) -> None:
@@ -161,8 +152,9 @@ def write_dists(dist: Path, wheel_version: str, sdist_version: str) -> None:
 def test_dist_metadata_agreeing_passes(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
     write_dists(root / "dist", "1.2.3", "1.2.3")
-    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
-    assert code == 0, result.summary
+    ran = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.details["dists_checked"] == [
         "duckalog-1.2.3-py3-none-any.whl",
         "duckalog-1.2.3.tar.gz",
@@ -172,8 +164,9 @@ def test_dist_metadata_agreeing_passes(tmp_path: Path) -> None:
 def test_dist_metadata_mismatch_fails_naming_both(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
     write_dists(root / "dist", "1.2.3", "1.2.2")
-    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.dist-mismatch"
     assert "duckalog-1.2.3.tar.gz" in result.summary
     assert "'1.2.2'" in result.summary and "'1.2.3'" in result.summary

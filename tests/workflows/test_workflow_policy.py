@@ -155,8 +155,8 @@ def test_release_graph_matches_the_rehearsal() -> None:
     for gate in registry.GATES:
         job = mapping[gate.name]
         assert {mapping[n] for n in gate.needs} <= set(jobs[job].get("needs", []))
-    for gate in ("version", "licenses", "audit", "build", "smoke", "sbom"):
-        assert gate in calls[gate]
+    for name in ("version", "licenses", "audit", "build", "smoke", "sbom"):
+        assert name in calls[name]
     assert calls["sign"][-1] == "verify"  # bundles verified right after signing
     assert "publish" in calls["verify-pypi"]
     # Walking the workflow graph in rehearsal order never meets a job before its needs.

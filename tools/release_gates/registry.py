@@ -164,9 +164,10 @@ TOOLS: tuple[Tool, ...] = (
     ),
 )
 
-# Jobs of publish.yml that carry no gate (they need GitHub's OIDC token,
-# Sigstore's services or the real indexes, or run the library tests).
-WORKFLOW_ONLY_JOBS: tuple[str, ...] = ("test", "sign", "attest", "github-release")
+# Jobs of publish.yml that carry no gate: the library tests per Python, the
+# attestations and the GitHub release (they need GitHub's OIDC token or API).
+# `sign` carries the verify gate (see its jobs), the publish jobs the publish gate.
+WORKFLOW_ONLY_JOBS: tuple[str, ...] = ("test", "attest", "github-release")
 # The job that reports on the others and may run after a failure.
 REPORT_JOBS: tuple[str, ...] = ("summary",)
 
