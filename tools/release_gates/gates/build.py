@@ -8,7 +8,7 @@
 2. ``SOURCE_DATE_EPOCH`` = commit time; ``python -m build --no-isolation`` with the
    backend from the gate's hash-locked environment, which must be exactly the
    version ``[build-system] requires`` pins.
-3. Rebuild from a second export (other path, other umask, fresh mtimes), and the
+3. Rebuild from a second export (other path, other umask, other mtimes), and the
    wheel from the sdist: every archive must be byte-identical to the first.
 4. ``twine check --strict``, ``check-wheel-contents``, metadata against
    ``pyproject.toml``, file lists against ``security/dist-contents.toml``.
@@ -48,6 +48,9 @@ GATE = "build"
 # The shipped build runs under the usual umask; the proof build under another.
 FIRST_UMASK = 0o022
 SECOND_UMASK = 0o002
+# The proof build's files are stamped this long after the commit (the first export's
+# mtime), so a leaked mtime always differs, however fast the builds run.
+OTHER_MTIME_S = 86_400
 
 BACKEND_NOT_PINNED = Problem(
     "build.backend-not-pinned",
@@ -228,7 +231,11 @@ def build_gate(repo: Path, ref: str, out: Path, expect_version: str | None) -> G
         first = run_build(first_tree, tmp / "a" / "dist", epoch, FIRST_UMASK, "first build")
         lap("build")
         second_tree = export.export_commit(
-            root, commit, tmp / "b" / "another" / "checkout", umask=SECOND_UMASK, touch_now=True
+            root,
+            commit,
+            tmp / "b" / "another" / "checkout",
+            umask=SECOND_UMASK,
+            mtime=epoch + OTHER_MTIME_S,
         )
         unpacked = unpack_sdist(first.sdist, tmp / "c" / "unpacked")
         # The two proof builds are independent processes: run them side by side.

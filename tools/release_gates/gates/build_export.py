@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 from release_gates.problems import GateFailure, Problem
@@ -100,13 +99,14 @@ def commit_time(repo: Path, commit: str) -> int:
 
 
 def export_commit(
-    repo: Path, commit: str, destination: Path, *, umask: int, touch_now: bool = False
+    repo: Path, commit: str, destination: Path, *, umask: int, mtime: int | None = None
 ) -> Path:
     """Extract the tree of ``commit`` into ``destination`` (created) and return it.
 
     ``git archive | tar -x`` runs under ``umask`` and ``tar`` applies it even as
-    root, so two exports can differ in file modes. ``touch_now`` sets every
-    mtime to the current time, so a build that leaks source mtimes shows up.
+    root, so two exports can differ in file modes. ``mtime`` (seconds since the
+    epoch) is then set on every file: ``git archive`` stamps files with the commit
+    time, so a build that leaks source mtimes shows up when another one is given.
     """
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=False)
@@ -128,11 +128,10 @@ def export_commit(
     if extract.returncode != 0:
         error = extract.stderr.decode(errors="replace").strip()
         raise GateFailure(EXPORT_FAILED, commit=commit, error=error)
-    if touch_now:
-        now = time.time()
+    if mtime is not None:
         for directory, _dirs, files in os.walk(destination):
             for name in files:
                 path = Path(directory) / name
                 if not path.is_symlink():
-                    os.utime(path, (now, now))
+                    os.utime(path, (mtime, mtime))
     return destination
