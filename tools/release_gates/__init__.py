@@ -25,7 +25,8 @@ Where things are (a folder per role)::
                      result -> verdict), cli; report (+ document, report_md, report_html)
     _internal/       plumbing shared by several gates or tools: paths, release_config,
                      checksums (SHA256SUMS), dists, lockfile, venvs, index (a package
-                     index's simple API), noxfile (its sessions), tomlfile, endpoints
+                     index's simple API, pypi-simple), index_check, retry (stamina),
+                     noxfile (its sessions), tomlfile, endpoints
 
 The test stand-ins (a local package index, an OSV server, a fault-injecting
 proxy, a one-request twine) live beside this package in ``tools/standins``.
