@@ -65,7 +65,7 @@ def test_configuration_page_describes_every_config_key() -> None:
 
 
 def test_the_verify_gate_derives_the_documented_identity() -> None:
-    from release_gates.verify import release_identity, release_issuer
+    from release_gates.gates.verify import release_identity, release_issuer
 
     text = docpages.page("docs/verifying.md").text
     version = re.search(r"^VERSION=(\S+)$", text, re.M)

@@ -2,14 +2,13 @@
 # SPDX-License-Identifier: MIT
 """Every option passed to a gate in the docs (`nox -s GATE -- --option`) is one the gate accepts.
 
-The session -> module mapping is read from noxfile.py (``run_gate(session, "X")``
-or ``session.run(..., "-m", "release_gates.X")``); each module's ``--help`` is
-the authority on its options.
+The session -> module mapping comes from the noxfile reader (the registry's gates
+and tools, and any session running ``python -m release_gates.X``); each module's
+``--help`` is the authority on its options.
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import os
 import re
@@ -18,6 +17,8 @@ import sys
 
 import docpages
 import pytest
+
+from release_gates._internal.noxfile import read_noxfile
 
 PAGES = docpages.all_pages()
 _CALL = re.compile(
@@ -28,23 +29,7 @@ _OPTION = re.compile(r"(?<![\w-])(--[a-z][\w-]*)")
 
 def gate_modules() -> dict[str, str]:
     """Session name -> the release_gates module it runs."""
-    tree = ast.parse((docpages.ROOT / "noxfile.py").read_text(encoding="utf-8"))
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for call in ast.walk(node):
-            if not isinstance(call, ast.Call):
-                continue
-            name = ast.unparse(call.func)
-            strings = [a.value for a in call.args if isinstance(a, ast.Constant)]
-            if name == "run_gate" and len(strings) >= 1:
-                found[node.name] = f"release_gates.{strings[0]}"
-            elif name == "session.run":
-                modules = [s for s in strings if str(s).startswith("release_gates.")]
-                if modules:
-                    found[node.name] = str(modules[0])
-    return found
+    return read_noxfile(docpages.ROOT / "noxfile.py").modules
 
 
 @functools.cache
@@ -97,7 +82,7 @@ def test_options_given_to_gates_exist(page: docpages.Page) -> None:
 
 
 def test_gate_sessions_are_found() -> None:
-    assert MODULES.get("verify") == "release_gates.verify"
+    assert MODULES.get("verify") == "release_gates.gates.verify"
     assert MODULES.get("release") == "release_gates.rehearsal"
 
 
@@ -112,5 +97,5 @@ def test_checker_rejects_an_unknown_option() -> None:
         ),
     )
     assert unknown_options(page, MODULES) == [
-        "nox -s verify -- --no-such-flag: release_gates.verify has no such option"
+        "nox -s verify -- --no-such-flag: release_gates.gates.verify has no such option"
     ]

@@ -2,19 +2,19 @@
 # SPDX-License-Identifier: MIT
 """Every `nox -s NAME` and `nox -t TAG` in any page names a real session or tag of noxfile.py.
 
-noxfile.py is read with ``ast`` (not imported), so the test needs no nox and
-cannot run a session by accident.
+noxfile.py is read by the one noxfile reader (``release_gates._internal.noxfile``),
+with ``ast``: the test needs no nox and cannot run a session by accident.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import docpages
 import pytest
+
+from release_gates._internal.noxfile import read_noxfile
 
 PAGES = docpages.all_pages()
 
@@ -25,68 +25,6 @@ _MENTION = re.compile(
     r"[ \t]+(?P<flag>-s|--sessions?|-e|-t|--tags)"
     r"[ \t]+(?P<names>[A-Za-z_][\w.-]*(?:[ \t]+[A-Za-z_][\w.-]*)*)"
 )
-
-
-@dataclass
-class NoxSessions:
-    names: set[str] = field(default_factory=set)
-    tags: set[str] = field(default_factory=set)
-    parametrised: dict[str, list[str]] = field(default_factory=dict)  # name -> pythons
-
-    def has_session(self, name: str) -> bool:
-        if name in self.names:
-            return True
-        # `tests-3.11` is the 3.11 run of the `tests` session.
-        base, _, python = name.rpartition("-")
-        return python in self.parametrised.get(base, [])
-
-
-def read_noxfile(path: Path) -> NoxSessions:
-    """Sessions (honouring ``name=``), their tags and pythons, from the decorators."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    constants = _module_lists(tree)
-    found = NoxSessions()
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for decorator in node.decorator_list:
-            call = decorator if isinstance(decorator, ast.Call) else None
-            target = call.func if call else decorator
-            if ast.unparse(target) not in ("nox.session", "session"):
-                continue
-            keywords = {kw.arg: kw.value for kw in call.keywords} if call else {}
-            name = node.name
-            if isinstance(keywords.get("name"), ast.Constant):
-                name = str(keywords["name"].value)  # type: ignore[union-attr]
-            found.names.add(name)
-            found.tags.update(_strings(keywords.get("tags"), constants))
-            pythons = _strings(keywords.get("python"), constants)
-            if len(pythons) > 1 or isinstance(keywords.get("python"), (ast.List, ast.Name)):
-                found.parametrised[name] = pythons
-    return found
-
-
-def _module_lists(tree: ast.Module) -> dict[str, ast.expr]:
-    values: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            if isinstance(node.targets[0], ast.Name):
-                values[node.targets[0].id] = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
-            values[node.target.id] = node.value
-    return values
-
-
-def _strings(node: ast.expr | None, constants: dict[str, ast.expr]) -> list[str]:
-    if isinstance(node, ast.Name) and node.id in constants:
-        node = constants[node.id]
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return [
-            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-        ]
-    return []
 
 
 def mentions(text: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ import re
 
 import docpages
 
-from release_gates.lockfile import group_by_closure, read_lock, supported_pythons
+from release_gates._internal.lockfile import group_by_closure, read_lock, supported_pythons
 
 PAGE = docpages.page("docs/sbom.md")
 

@@ -20,7 +20,8 @@ import pytest
 
 from release_gates import problems
 
-GATES = docpages.ROOT / "tools" / "release_gates"
+# Where Problems are declared: the gates, their tools and plumbing.
+SOURCES = (docpages.ROOT / "tools" / "release_gates",)
 PAGE = docpages.page("docs/troubleshooting.md")
 
 
@@ -35,10 +36,10 @@ def catalog() -> dict[str, problems.Problem]:
         )
 
 
-def declared_codes(directory: Path) -> set[str]:
+def declared_codes(directories: tuple[Path, ...]) -> set[str]:
     """Codes of every ``Problem("...", ...)`` written in the gate modules' source."""
     codes: set[str] = set()
-    for source in sorted(directory.glob("*.py")):
+    for source in sorted(p for directory in directories for p in directory.rglob("*.py")):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Problem")):
@@ -65,7 +66,7 @@ def documented_codes(text: str) -> set[str]:
 
 def test_every_problem_is_declared_where_catalog_finds_it() -> None:
     # catalog() imports every gate module; the static scan needs none of them.
-    assert set(catalog()) == declared_codes(GATES)
+    assert set(catalog()) == declared_codes(SOURCES)
 
 
 def test_troubleshooting_has_an_entry_for_every_problem_code() -> None:
@@ -75,7 +76,7 @@ def test_troubleshooting_has_an_entry_for_every_problem_code() -> None:
 
 def test_troubleshooting_documents_no_code_that_does_not_exist() -> None:
     known = catalog()
-    prefixes = {path.stem for path in GATES.glob("*.py")} | {c.split(".")[0] for c in known}
+    prefixes = {p.stem for d in SOURCES for p in d.rglob("*.py")} | {c.split(".")[0] for c in known}
     stale = sorted(
         code
         for code in documented_codes(PAGE.text)

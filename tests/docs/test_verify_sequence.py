@@ -4,7 +4,7 @@
 
 The sequence is one console block of docs/verifying.md, marked
 ``run-by tests/docs/test_verify_sequence.py``. It is the very text the release
-report prints (:func:`release_gates.report.verify_commands`) for the page's
+report prints (:func:`release_gates._internal.release_config.verification_commands`) for the page's
 version, so the page and the report cannot drift apart.
 
 Its steps are cut at the ``# N.`` comment lines. The test runs the set-up lines,
@@ -30,7 +30,6 @@ API answer without attestations.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import http.server
 import json
@@ -45,7 +44,7 @@ from pathlib import Path
 import docpages
 import pytest
 
-from release_gates import report
+from release_gates._internal.release_config import read_release_config, verification_commands
 
 PAGE = "docs/verifying.md"
 FIXTURES = docpages.ROOT / "tests" / "fixtures" / "sigstore"
@@ -95,10 +94,8 @@ def value(header: list[str], name: str) -> str:
 
 def test_the_page_shows_exactly_the_reports_sequence() -> None:
     header, _ = header_and_steps(sequence())
-    release = dataclasses.replace(
-        report.read_release(docpages.ROOT / "pyproject.toml"), version=value(header, "VERSION")
-    )
-    assert sequence().rstrip("\n") == report.verify_commands(release)
+    config = read_release_config(docpages.ROOT / "pyproject.toml")
+    assert sequence().rstrip("\n") == verification_commands(config, value(header, "VERSION"))
 
 
 def test_the_sequence_has_the_documented_steps() -> None:
@@ -108,10 +105,8 @@ def test_the_sequence_has_the_documented_steps() -> None:
     assert offline == {3, 4}
     assert 'mkdir "duckalog-$VERSION" && cd "duckalog-$VERSION"' in header
     version = value(header, "VERSION")
-    release = dataclasses.replace(
-        report.read_release(docpages.ROOT / "pyproject.toml"), version=version
-    )
-    assert value(header, "IDENTITY").replace("$VERSION", version) == release.identity
+    config = read_release_config(docpages.ROOT / "pyproject.toml")
+    assert value(header, "IDENTITY").replace("$VERSION", version) == config.identity(f"v{version}")
     # Plain URLs, a hash-pinned verifier, and the Sigstore check of both files in one command.
     assert "releases/download/v$VERSION" in "".join(steps[1][1])
     assert "--require-hashes" in "".join(steps[2][1])
@@ -298,13 +293,12 @@ def test_readme_checks_both_files_with_our_identity() -> None:
     command = readme_command()
     version = re.search(r"duckalog-(\S+)-py3-none-any\.whl", command)
     assert version, command
-    release = dataclasses.replace(
-        report.read_release(docpages.ROOT / "pyproject.toml"), version=version.group(1)
-    )
+    config = read_release_config(docpages.ROOT / "pyproject.toml")
+    number = version.group(1)
     assert command == (
-        f"sigstore verify identity --offline --cert-identity {release.identity}"
-        f" --cert-oidc-issuer {release.issuer}"
-        f" duckalog-{release.version}-py3-none-any.whl duckalog-{release.version}.tar.gz"
+        f"sigstore verify identity --offline --cert-identity {config.identity(f'v{number}')}"
+        f" --cert-oidc-issuer {config.oidc_issuer}"
+        f" duckalog-{number}-py3-none-any.whl duckalog-{number}.tar.gz"
     )
 
 

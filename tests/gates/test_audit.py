@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import sbom, vex
-from release_gates.lockfile import closure_for, read_lock
-from release_gates.osv_server import OsvServer, advisory
+from release_gates import vex
+from release_gates._internal.lockfile import closure_for, read_lock
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import sbom_checks
+from release_gates.gates.audit_waivers import load_waivers
 from release_gates.problems import GateFailure
-from release_gates.result import GateResult, Status
-from release_gates.tomlfile import load_toml
-from release_gates.waivers import load_waivers
+from release_gates.result import Status
+from standins.osv_server import OsvServer, advisory
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME_LOCK = ROOT / "security" / "runtime.txt"
@@ -66,29 +68,10 @@ def write_waiver(path: Path, vuln_id: str, package: str, expires: datetime.date)
     return path
 
 
-def run_audit(
-    tmp_path: Path, *args: str, env: dict[str, str] | None = None
-) -> tuple[int, GateResult, str]:
-    """Run ``python -m release_gates.audit`` for real; return exit code, result, stderr."""
-    results = tmp_path / "results"
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "tools"),
-        "RELEASE_GATES_RESULTS": str(results),
-    }
-    full_env.pop("PIP_AUDIT_OSV_URL", None)
-    full_env.update(env or {})
-    done = subprocess.run(
-        [sys.executable, "-m", "release_gates.audit", "--root", str(ROOT), *args],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (results / "audit.json").is_file(), done.stderr
-    result = GateResult.from_json((results / "audit.json").read_text())
-    return done.returncode, result, done.stderr
+def run_audit(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """Run the real audit gate against this checkout's lock (no OSV URL unless given)."""
+    osv = {"PIP_AUDIT_OSV_URL": "", **(env or {})}
+    return run_gate_cli("audit", ["--root", str(ROOT), *args], tmp_path, env=osv, timeout=120)
 
 
 def no_waivers(tmp_path: Path) -> str:
@@ -107,7 +90,7 @@ def free_port() -> int:
 def read_vex(tmp_path: Path) -> dict[str, Any]:
     [path] = (tmp_path / "vex").glob("*.vex.cdx.json")
     document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    sbom.validate(vex.serialize(document))  # valid CycloneDX 1.6
+    sbom_checks.validate(vex.serialize(document))  # valid CycloneDX 1.6
     return document
 
 
@@ -118,12 +101,13 @@ def vex_status(document: dict[str, Any]) -> str:
 
 def test_clean_answers_pass_for_every_closure(tmp_path: Path) -> None:
     with OsvServer() as osv:
-        code, result, _ = run_audit(
+        ran = run_audit(
             tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path),
             "--vex-dir", str(tmp_path / "vex"),
         )  # fmt: skip
+        result = ran.gate_result
         queried = {(q["package"]["name"], q["version"]) for q in osv.queries}
-    assert code == 0, result.summary
+    assert ran.returncode == 0, result.summary
     assert result.status is Status.PASSED
     # Every closure of the universal lock was audited, e.g. 3.9's older pins.
     assert ("pyyaml", PYYAML_39) in queried
@@ -146,17 +130,16 @@ def test_clean_answers_pass_for_every_closure(tmp_path: Path) -> None:
 
 def test_advisory_fails_naming_id_package_version_fix(tmp_path: Path) -> None:
     with OsvServer([ADVISORY]) as osv:
-        code, result, stderr = run_audit(
-            tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
-        )
-    assert code == 1
+        ran = run_audit(tmp_path, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path))
+        result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.vulnerable"
     for expected in ("pyyaml", PYYAML_39, "99.0", "Python 3.9"):
         assert expected in result.summary
     assert "GHSA-duck-test-0001" in str(result.details["findings"])
     assert "CVE-2026-99999" in result.summary or "GHSA-duck-test-0001" in result.summary
     assert "waivers.toml" in (result.fix or "")
-    assert "FAILED [audit.vulnerable]" in stderr
+    assert "FAILED [audit.vulnerable]" in ran.output
 
 
 @pytest.mark.parametrize("waived_id", ["GHSA-duck-test-0001", "CVE-2026-99999"])
@@ -164,11 +147,12 @@ def test_waiver_makes_it_pass(tmp_path: Path, waived_id: str) -> None:
     expires = TODAY + datetime.timedelta(30)
     waivers = write_waiver(tmp_path / "w.toml", waived_id, "PyYAML", expires)
     with OsvServer([ADVISORY]) as osv:
-        code, result, _ = run_audit(
+        ran = run_audit(
             tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers),
             "--vex-dir", str(tmp_path / "vex"),
         )  # fmt: skip
-    assert code == 0, result.summary
+        result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.status is Status.PASSED
     assert "1 waived" in result.summary
     assert result.details["waived"][0]["reason"] == "not reachable from duckalog (test)"
@@ -199,10 +183,9 @@ def test_expired_waiver_fails(tmp_path: Path) -> None:
         tmp_path / "w.toml", "GHSA-duck-test-0001", "pyyaml", TODAY - datetime.timedelta(1)
     )
     with OsvServer([ADVISORY]) as osv:
-        code, result, _ = run_audit(
-            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
-        )
-    assert code == 1
+        ran = run_audit(tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers))
+        result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.waiver-expired"
     assert "GHSA-duck-test-0001" in result.summary and "still matches a finding" in result.summary
 
@@ -212,10 +195,9 @@ def test_waiver_for_another_package_does_not_cover_the_finding(tmp_path: Path) -
         tmp_path / "w.toml", "GHSA-duck-test-0001", "duckdb", TODAY + datetime.timedelta(30)
     )
     with OsvServer([ADVISORY]) as osv:
-        code, result, _ = run_audit(
-            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
-        )
-    assert code == 1
+        ran = run_audit(tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers))
+        result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.vulnerable"
     assert result.details["stale_waivers"] == ["GHSA-duck-test-0001 (duckdb)"]
 
@@ -225,20 +207,18 @@ def test_stale_waiver_is_reported(tmp_path: Path) -> None:
         tmp_path / "w.toml", "GHSA-gone", "pyyaml", TODAY + datetime.timedelta(9)
     )
     with OsvServer() as osv:
-        code, result, _ = run_audit(
-            tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers)
-        )
-    assert code == 0
+        ran = run_audit(tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", str(waivers))
+        result = ran.gate_result
+    assert ran.returncode == 0
     assert "stale" in result.summary and "GHSA-gone (pyyaml)" in result.summary
 
 
 def test_invalid_waiver_fails(tmp_path: Path) -> None:
     waivers = tmp_path / "w.toml"
     waivers.write_text('[[waiver]]\nid = "GHSA-x"\npackage = "pyyaml"\nexpires = 2027-01-01\n')
-    code, result, _ = run_audit(
-        tmp_path, "--osv-url", "http://127.0.0.1:9/v1/query", "--waivers", str(waivers)
-    )
-    assert code == 1
+    ran = run_audit(tmp_path, "--osv-url", "http://127.0.0.1:9/v1/query", "--waivers", str(waivers))
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.waiver-invalid"
     assert "reason" in result.summary
 
@@ -255,24 +235,26 @@ def test_waiver_too_far_ahead_is_invalid(tmp_path: Path) -> None:
 
 def test_unreachable_service_fails_closed(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1/query"
-    code, result, stderr = run_audit(
+    ran = run_audit(
         tmp_path, *ONE_PYTHON, "--waivers", no_waivers(tmp_path), env={"PIP_AUDIT_OSV_URL": url}
     )
-    assert code == 1
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.service-unreachable"
     assert url in result.summary
     assert "PIP_AUDIT_OSV_URL" in (result.fix or "") and "--offline" in (result.fix or "")
-    assert "what to do" in stderr
+    assert "what to do" in ran.output
 
 
 def test_offline_is_not_run_not_passed(tmp_path: Path) -> None:
     stale = tmp_path / "vex" / f"duckalog-{VERSION}.vex.cdx.json"
     stale.parent.mkdir()
     stale.write_text("{}", encoding="utf-8")  # left by an earlier audit
-    code, result, _ = run_audit(
+    ran = run_audit(
         tmp_path, "--offline", "--waivers", no_waivers(tmp_path), "--vex-dir", str(stale.parent)
     )
-    assert code == 0
+    result = ran.gate_result
+    assert ran.returncode == 0
     assert result.status is Status.NOT_RUN
     assert "not releasable" in result.summary
     # Nothing can be stated about vulnerabilities: no VEX, and it says so.
@@ -280,13 +262,14 @@ def test_offline_is_not_run_not_passed(tmp_path: Path) -> None:
     assert "no VEX" in result.summary
     # Unreachable URL + --offline: still NOT RUN, never a pass.
     url = f"http://127.0.0.1:{free_port()}/v1/query"
-    code, result, _ = run_audit(tmp_path, "--offline", env={"PIP_AUDIT_OSV_URL": url})
+    ran = run_audit(tmp_path, "--offline", env={"PIP_AUDIT_OSV_URL": url})
+    result = ran.gate_result
     assert result.status is Status.NOT_RUN
 
 
 def test_offline_with_reachable_osv_url_runs(tmp_path: Path) -> None:
     with OsvServer([ADVISORY]) as osv:
-        code, result, _ = run_audit(
+        ran = run_audit(
             tmp_path,
             *ONE_PYTHON,
             "--offline",
@@ -296,7 +279,8 @@ def test_offline_with_reachable_osv_url_runs(tmp_path: Path) -> None:
             str(tmp_path / "vex"),
             env={"PIP_AUDIT_OSV_URL": osv.url},
         )
-    assert code == 1
+        result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "audit.vulnerable"
     # An unwaived finding is in the VEX too, in triage.
     [vulnerability] = read_vex(tmp_path)["vulnerabilities"]
@@ -328,11 +312,12 @@ def test_waiver_must_state_its_vex_analysis(tmp_path: Path, analysis: str, messa
 
 def test_service_error_fails_closed(tmp_path: Path) -> None:
     with OsvServer(fail_status=503) as osv:
-        code, result, _ = run_audit(
+        ran = run_audit(
             tmp_path, *ONE_PYTHON, "--osv-url", osv.url, "--waivers", no_waivers(tmp_path)
         )
+        result = ran.gate_result
         assert osv.queries == []  # the server refused before reading: nothing was judged
-    assert code == 1
+    assert ran.returncode == 1
     assert result.status is Status.FAILED
     assert result.problem_code == "audit.service-unreachable"
     assert "503 Server Error" in result.summary
@@ -341,7 +326,7 @@ def test_service_error_fails_closed(tmp_path: Path) -> None:
 def test_osv_server_cli_prints_its_url_and_stops_by_itself() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tools")}
     done = subprocess.run(
-        [sys.executable, "-m", "release_gates.osv_server", "--lifetime", "1"],
+        [sys.executable, "-m", "standins.osv_server", "--lifetime", "1"],
         env=env,
         capture_output=True,
         text=True,

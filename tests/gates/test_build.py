@@ -9,18 +9,18 @@ a few bytes so one gate run (three builds) takes a few seconds.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import build, export, source_date
-from release_gates.checksums import verify_sha256sums
+from release_gates import source_date
+from release_gates._internal.checksums import verify_sha256sums
+from release_gates.gates import build_export as export
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
 
@@ -136,23 +136,16 @@ def make_repo(
     return path
 
 
-@pytest.fixture
-def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where run_gate writes build.json."""
-    directory = tmp_path / "results"
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(directory))
-    return directory
+def run(repo: Path, out: Path, *args: str) -> Run:
+    """Run the real build gate on ``repo``, dists to ``out``."""
+    return run_gate_cli("build", ["--repo", str(repo), "--out", str(out), *args], out.parent)
 
 
-def run(repo: Path, out: Path, results: Path, *args: str) -> tuple[int, dict[str, object]]:
-    code = build.main(["--repo", str(repo), "--out", str(out), *args])
-    return code, json.loads((results / "build.json").read_text(encoding="utf-8"))
-
-
-def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results: Path) -> None:
+def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
-    code, result = run(repo, tmp_path / "out1", results)
-    assert code == 0, result
+    ran = run(repo, tmp_path / "out1")
+    result = ran.result
+    assert ran.returncode == 0, result
     assert result["status"] == "passed"
     details = result["details"]
     assert isinstance(details, dict)
@@ -176,21 +169,10 @@ def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results
     assert [line.split("  ")[1] for line in lines] == sorted(names)
 
     # The second run goes through the real command line, from inside the repo.
-    completed = subprocess.run(
-        [sys.executable, "-m", "release_gates.build", "--out", str(tmp_path / "out2")],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(Path(build.__file__).parents[1]),
-            "RELEASE_GATES_RESULTS": str(tmp_path / "results2"),
-        },
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "build: PASSED" in completed.stdout
-    assert "tiny_pkg-1.2.3.tar.gz\n  tiny_pkg-1.2.3/" in completed.stdout  # the printed tree
+    again = run_gate_cli("build", ["--out", str(tmp_path / "out2")], tmp_path, cwd=repo)
+    assert again.returncode == 0, again.output
+    assert "build: PASSED" in again.output
+    assert "tiny_pkg-1.2.3.tar.gz\n  tiny_pkg-1.2.3/" in again.output  # the printed tree
     assert (tmp_path / "out2" / "SHA256SUMS").read_bytes() == sums.read_bytes()
 
     # A dist changed after SHA256SUMS was written is caught by the shared verifier.
@@ -201,11 +183,12 @@ def test_clean_tree_builds_passes_and_is_identical_twice(tmp_path: Path, results
     assert problems[0].values["name"] == names[1]
 
 
-def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, results: Path) -> None:
+def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path) -> None:
     pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
     repo = make_repo(tmp_path / "repo", {"hatch_build.py": TIME_STAMP_HOOK}, pyproject=pyproject)
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.not-reproducible"
     summary = str(result["summary"])
     assert "[sdist, second export] tiny_pkg-1.2.3/src/tinypkg/_stamp.py (content sha256" in summary
@@ -225,34 +208,33 @@ def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path, result
     ],
     ids=["path", "umask", "mtime"],
 )
-def test_each_variation_of_the_second_export_is_real(
-    tmp_path: Path, results: Path, monkeypatch: pytest.MonkeyPatch, leak: str
-) -> None:
+def test_each_variation_of_the_second_export_is_real(tmp_path: Path, leak: str) -> None:
     """Each leak is caught even when the commit was made in the very second the gate runs.
 
-    The commit is dated now and the clock is held in that second for the whole gate:
-    the second export's mtimes must still differ from the commit time (they once were
-    "now", which equals the commit time here, so an mtime leak went unseen).
+    The commit is dated now: the second export's mtimes must still differ from the
+    commit time (they once were "now", which equals the commit time here, so an
+    mtime leak went unseen; the unit test below holds the clock in that second).
     """
     pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
     hook = LEAKING_HOOK.format(leak=leak)
     now = int(time.time())
     repo = make_repo(tmp_path / "repo", {"hatch_build.py": hook}, pyproject=pyproject, date=now)
-    monkeypatch.setattr(time, "time", lambda: float(now))
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.not-reproducible"
     assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in str(result["summary"])
 
 
-def test_dirty_tree_fails_naming_the_files(tmp_path: Path, results: Path) -> None:
+def test_dirty_tree_fails_naming_the_files(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     (repo / "src" / "tinypkg" / "scratch.py").write_text("SECRET = 1\n", encoding="utf-8")
     (repo / "README.md").write_text("# changed\n", encoding="utf-8")
     (repo / "dist").mkdir()
     (repo / "dist" / "ignored.txt").write_text("ignored by .gitignore\n", encoding="utf-8")
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.dirty-tree"
     assert result["summary"] == (
         "the work tree has uncommitted or untracked files: README.md, src/tinypkg/scratch.py"
@@ -260,10 +242,11 @@ def test_dirty_tree_fails_naming_the_files(tmp_path: Path, results: Path) -> Non
     assert "hatchling would put untracked files into the sdist" in str(result["fix"])
 
 
-def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path, results: Path) -> None:
+def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"notes/todo.txt": "release credentials go here\n"})
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.unexpected-dist-files"
     assert result["summary"] == (
         "the dists contain files that are not expected: "
@@ -275,51 +258,56 @@ def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path, results: Path)
     assert "notes/\n      todo.txt" in details["sdist_tree"]
 
 
-def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path, results: Path) -> None:
+def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path) -> None:
     # Allowed in the sdist (the policy says so) but not in the wheel.
     policy = POLICY.replace('"hatch_build.py",', '"hatch_build.py", "src/tinypkg/*.pem",')
     repo = make_repo(
         tmp_path / "repo",
         {"security/dist-contents.toml": policy, "src/tinypkg/debug-key.pem": "not a key\n"},
     )
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.unexpected-dist-files"
     assert str(result["summary"]).endswith(
         "not expected: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/debug-key.pem"
     )
 
 
-def test_a_required_file_missing_from_the_wheel_fails(tmp_path: Path, results: Path) -> None:
+def test_a_required_file_missing_from_the_wheel_fails(tmp_path: Path) -> None:
     policy = POLICY.replace('require = ["tinypkg/__init__.py"', 'require = ["tinypkg/py.typed"')
     repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.missing-dist-files"
     assert result["summary"] == (
         "the dists lack required files: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/py.typed"
     )
 
 
-def test_version_mismatch_fails_naming_both_values(tmp_path: Path, results: Path) -> None:
+def test_version_mismatch_fails_naming_both_values(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
-    code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.4")
-    assert code == 1
+    ran = run(repo, tmp_path / "out", "--expect-version", "1.2.4")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.metadata-mismatch"
     assert "--expect-version is 1.2.4 but pyproject.toml says 1.2.3" in str(result["summary"])
     # The matching version passes the same check.
-    code, result = run(repo, tmp_path / "out", results, "--expect-version", "1.2.3")
-    assert code == 0, result
+    ran = run(repo, tmp_path / "out", "--expect-version", "1.2.3")
+    result = ran.result
+    assert ran.returncode == 0, result
 
 
-def test_built_metadata_differing_from_the_policy_fails(tmp_path: Path, results: Path) -> None:
+def test_built_metadata_differing_from_the_policy_fails(tmp_path: Path) -> None:
     # pyproject.toml and the built metadata agree, but the reviewed policy does not.
     pyproject = PYPROJECT.replace('license = "MIT"', 'license = "GPL-3.0-only"').replace(
         'tiny = "tinypkg.cli:main"', 'tiny = "tinypkg.cli:run"'
     )
     repo = make_repo(tmp_path / "repo", pyproject=pyproject)
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.metadata-mismatch"
     summary = str(result["summary"])
     assert "wheel License-Expression is 'GPL-3.0-only', but security/dist-contents.toml" in summary
@@ -327,11 +315,12 @@ def test_built_metadata_differing_from_the_policy_fails(tmp_path: Path, results:
     assert "{'tiny': 'tinypkg.cli:run'}, but security/dist-contents.toml expects" in summary
 
 
-def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path, results: Path) -> None:
+def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path) -> None:
     policy = POLICY.replace('toplevel = ["tinypkg"]', 'toplevel = ["otherpkg"]')
     repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
-    code, result = run(repo, tmp_path / "out", results)
-    assert code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.wheel-contents-failed"
     assert "W201" in str(result["summary"])  # real check-wheel-contents: wrong toplevel
 
@@ -344,28 +333,31 @@ def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path, results: Pa
     ],
 )
 def test_backend_must_be_pinned_to_the_locked_version(
-    tmp_path: Path, results: Path, requires: str, code: str
+    tmp_path: Path, requires: str, code: str
 ) -> None:
     pyproject = PYPROJECT.replace('"hatchling==1.33.0"', requires)
     repo = make_repo(tmp_path / "repo", pyproject=pyproject)
-    exit_code, result = run(repo, tmp_path / "out", results)
-    assert exit_code == 1
+    ran = run(repo, tmp_path / "out")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == code
 
 
-def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path, results: Path) -> None:
+def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     first = git(repo, "rev-parse", "HEAD").strip()
     (repo / "pyproject.toml").write_text(PYPROJECT.replace("1.2.3", "1.3.0"), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "bump")
-    code, result = run(repo, tmp_path / "out", results, "--ref", first)
-    assert code == 0, result
+    ran = run(repo, tmp_path / "out", "--ref", first)
+    result = ran.result
+    assert ran.returncode == 0, result
     details = result["details"]
     assert isinstance(details, dict)
     assert details["commit"] == first
     assert details["metadata"]["version"] == "1.2.3"
-    code, result = run(repo, tmp_path / "out", results, "--ref", "no-such-tag")
-    assert code == 1
+    ran = run(repo, tmp_path / "out", "--ref", "no-such-tag")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "build.unknown-ref"
 
 
@@ -398,20 +390,14 @@ def test_second_export_mtimes_differ_by_a_margin_for_a_commit_made_this_second(
     ids=["after-2106", "before-1980"],
 )
 def test_commit_date_outside_zip_and_gzip_range_fails_before_building(
-    tmp_path: Path, results: Path, epoch: int, date: str
+    tmp_path: Path, epoch: int, date: str
 ) -> None:
     repo = make_repo(tmp_path / "repo", date=epoch)
-    completed = subprocess.run(
-        [sys.executable, "-m", "release_gates.build", "--repo", str(repo),
-         "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(build.__file__).parents[1])},
-    )  # fmt: skip
-    assert completed.returncode == 1
-    assert "Traceback" not in completed.stdout + completed.stderr
-    result = json.loads((results / "build.json").read_text(encoding="utf-8"))
-    assert result["problem_code"] == "build.epoch-out-of-range"
-    summary = str(result["summary"])
+    ran = run(repo, tmp_path / "out")
+    assert ran.returncode == 1
+    assert "Traceback" not in ran.output
+    assert ran.problem == "build.epoch-out-of-range"
+    summary = str(ran.result["summary"])
     assert f"SOURCE_DATE_EPOCH={epoch}" in summary
     assert f"the commit date of {git(repo, 'rev-parse', 'HEAD')[:12]}, {date}" in summary
     assert "1980-01-01T00:00:00Z to 2106-02-07T06:28:15Z" in summary

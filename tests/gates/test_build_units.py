@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import inspect_dists
+from release_gates.gates import build_inspect as inspect_dists
+from release_gates.gates import build_policy
+from release_gates.gates.build_reproducible import FRAMING, ORDER, compare_archives
 from release_gates.problems import GateFailure
-from release_gates.reproducible import FRAMING, ORDER, compare_archives
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,8 +121,8 @@ def test_render_tree_indents_directories() -> None:
 
 
 def test_project_policy_allows_pep770_sboms_and_loads() -> None:
-    policy = inspect_dists.load_policy(ROOT)
-    declaration = inspect_dists.load_declaration(ROOT)
+    policy = build_policy.load_policy(ROOT)
+    declaration = build_policy.load_declaration(ROOT)
     allow = inspect_dists.expand(policy.wheel.allow, declaration)
     sbom = f"duckalog-{declaration.version}.dist-info/sboms/duckalog.cdx.json"
     assert inspect_dists.unexpected([sbom, "duckalog/__init__.py"], allow) == []
@@ -139,11 +140,11 @@ def test_project_policy_allows_pep770_sboms_and_loads() -> None:
 def test_invalid_policy_fails_closed(tmp_path: Path) -> None:
     (tmp_path / "security").mkdir()
     with pytest.raises(GateFailure) as caught:
-        inspect_dists.load_policy(tmp_path)
-    assert caught.value.problem is inspect_dists.POLICY_INVALID
+        build_policy.load_policy(tmp_path)
+    assert caught.value.problem is build_policy.POLICY_INVALID
     (tmp_path / "security" / "dist-contents.toml").write_text(
         "[sdist]\nallow = []\n", encoding="utf-8"
     )
     with pytest.raises(GateFailure) as caught:
-        inspect_dists.load_policy(tmp_path)
+        build_policy.load_policy(tmp_path)
     assert "allows nothing" in caught.value.message

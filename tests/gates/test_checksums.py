@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.checksums import (
+from release_gates._internal.checksums import (
     BAD_INPUT,
     DIGEST_MISMATCH,
     DUPLICATE_ENTRY,

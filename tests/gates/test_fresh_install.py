@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates.index_seed import write_wheel
-from release_gates.local_index import LocalIndex, local_index
-from release_gates.osv_server import OsvServer, advisory
+from standins.index_seed import write_wheel
+from standins.local_index import LocalIndex, local_index
+from standins.osv_server import OsvServer, advisory
 
 HEADER = "# SPDX-FileCopyrightText: 2026 Duckalog contributors\n# SPDX-License-Identifier: MIT\n"
 

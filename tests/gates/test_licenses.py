@@ -7,20 +7,19 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 import sysconfig
 import venv
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates.licenses import load_policy
-from release_gates.result import GateResult, Status
-from release_gates.spdx import Verdict, judge
+from release_gates.gates.licenses import load_policy
+from release_gates.gates.licenses_spdx import Verdict, judge
+from release_gates.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = load_policy(ROOT / "security" / "license-allowlist.toml")
@@ -138,36 +137,18 @@ def make_repo(tmp_path: Path, lock_text: str, pythons: tuple[str, ...] = ()) -> 
     return repo
 
 
-def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> tuple[int, GateResult]:
-    """Run ``python -m release_gates.licenses`` for real against ``repo`` and ``python``."""
-    results = tmp_path / "results"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "RELEASE_GATES_RESULTS": str(results)}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "release_gates.licenses",
-            "--root",
-            str(repo),
-            "--python",
-            str(python),
-            *args,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert (results / "licenses.json").is_file(), done.stderr
-    return done.returncode, GateResult.from_json((results / "licenses.json").read_text())
+def run_gate(tmp_path: Path, repo: Path, python: Path, *args: str) -> Run:
+    """Run the real licenses gate against ``repo`` and the environment of ``python``."""
+    args = ("--root", str(repo), "--python", str(python), *args)
+    return run_gate_cli("licenses", args, tmp_path, timeout=120)
 
 
 def test_allowed_closure_passes(tmp_path: Path, checked_env: tuple[Path, dict[str, str]]) -> None:
     python, lines = checked_env
     lock = lines["mit-and-apache"] + lines["classifier-bsd"] + lines["mit-or-gpl"]
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.status is Status.PASSED
     verdicts = {p["name"]: (p["liccheck"], p["verdict"]) for p in result.details["packages"]}
     # liccheck alone calls the AND expression unknown; the SPDX evaluation allows it.
@@ -194,8 +175,9 @@ def test_bad_licence_fails_naming_package_and_licence(
 ) -> None:
     python, lines = checked_env
     lock = lines["mit-and-apache"] + lines[package]
-    exit_code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert exit_code == 1
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == code
     assert f"{package} 1.0 ({declared})" in result.summary
     assert "mit-and-apache" not in result.summary
@@ -213,8 +195,9 @@ def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
     wheels.mkdir()
     for name in ("gpl-only", "mit-and-apache"):  # the same bytes the lock hashed
         build_wheel(wheels, name, WHEELS[name])
-    code, result = run_gate(tmp_path, repo, python, "--find-links", str(wheels))
-    assert code == 1, result.summary
+    ran = run_gate(tmp_path, repo, python, "--find-links", str(wheels))
+    result = ran.gate_result
+    assert ran.returncode == 1, result.summary
     assert result.problem_code == "licenses.disallowed", result.summary
     assert "gpl-only 1.0 (GPL-3.0-only)" in result.summary
     assert {
@@ -222,8 +205,9 @@ def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
         "packages": ["gpl-only==1.0", "mit-and-apache==1.0"],
     } in result.details["closures"]
     # Asked to check only the checked environment's own Python, it passes and says so.
-    code, result = run_gate(tmp_path, repo, python, "--this-python-only")
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, repo, python, "--this-python-only")
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert "NOT checked" in result.summary
 
 
@@ -234,8 +218,9 @@ def test_closure_not_installed_fails(
     lock = (
         lines["mit-and-apache"] + "not-installed-pkg==2.0 \\\n    --hash=sha256:" + "0" * 64 + "\n"
     )
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    assert code == 1
+    ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "licenses.not-installed"
     assert "not-installed-pkg==2.0 (found none)" in result.summary
 
@@ -246,8 +231,9 @@ def test_reuse_lint_fails_on_a_file_without_header(
     python, lines = checked_env
     repo = make_repo(tmp_path, lines["mit-and-apache"])
     (repo / "no_header.py").write_text("print('who wrote me?')\n")
-    code, result = run_gate(tmp_path, repo, python)
-    assert code == 1
+    ran = run_gate(tmp_path, repo, python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "licenses.reuse-lint"
     assert "no_header.py" in result.summary
 
@@ -263,8 +249,9 @@ def test_reuse_lint_reads_git_view_not_ignored_folders(
     (repo / ".nox" / "venv").mkdir(parents=True)
     (repo / ".nox" / "venv" / "no_header.py").write_text("print('ignored')\n")
     (repo / "tool.py").unlink()  # tracked but deleted in the work tree: nothing to lint
-    code, result = run_gate(tmp_path, repo, python)
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, repo, python)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.details["reuse_problems"] == []
 
 
@@ -290,8 +277,9 @@ def test_legacy_licence_text_is_read_and_allowed_naming_the_field(
     tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
 ) -> None:
     python, lines = checked_env
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lines["legacy-mit"]), python)
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, make_repo(tmp_path, lines["legacy-mit"]), python)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     [package] = result.details["packages"]
     assert (package["declared"], package["verdict"]) == ("MIT License", "allowed")
     assert package["reason"] == "License 'MIT License' allowed"
@@ -302,8 +290,9 @@ def test_rejection_names_the_classifier_that_caused_it(
     tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
 ) -> None:
     python, lines = checked_env
-    code, result = run_gate(tmp_path, make_repo(tmp_path, lines["mit-gpl-classifier"]), python)
-    assert code == 1
+    ran = run_gate(tmp_path, make_repo(tmp_path, lines["mit-gpl-classifier"]), python)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "licenses.disallowed"
     assert result.summary == (
         "runtime dependencies with licences not allowed: mit-gpl-classifier 1.0 (MIT): "
@@ -334,16 +323,18 @@ def test_undecidable_text_needs_a_reviewed_override(
 ) -> None:
     python, lines = checked_env
     repo = make_repo(tmp_path, lines["see-file"])
-    code, result = run_gate(tmp_path, repo, python)
-    assert code == 1 and result.problem_code == "licenses.unknown"
+    ran = run_gate(tmp_path, repo, python)
+    result = ran.gate_result
+    assert ran.returncode == 1 and result.problem_code == "licenses.unknown"
     assert "see-file 1.0 (See LICENSE.txt): License 'See LICENSE.txt' is not a licence" in (
         result.summary
     )
     next_year = datetime.date.today() + datetime.timedelta(days=300)
     reviewed = OVERRIDE.format(version="1.0", licence="MIT", expires=next_year.isoformat())
     overrides = write_overrides(repo, reviewed)
-    code, result = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
-    assert code == 0, result.summary
+    ran = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     [package] = result.details["packages"]
     assert package["reason"] == (
         f"MIT (override reviewed by Jane Reviewer <jane@example.invalid> until "
@@ -352,13 +343,15 @@ def test_undecidable_text_needs_a_reviewed_override(
     )
     # An override concludes for one version only: another version is not covered (stale).
     other = write_overrides(repo, reviewed.replace('version = "1.0"', 'version = "1.1"'))
-    code, result = run_gate(tmp_path, repo, python, "--overrides", str(other))
-    assert code == 1 and result.problem_code == "licenses.unknown"
+    ran = run_gate(tmp_path, repo, python, "--overrides", str(other))
+    result = ran.gate_result
+    assert ran.returncode == 1 and result.problem_code == "licenses.unknown"
     assert result.details["stale_overrides"] == ["see-file 1.1"]
     # A reviewer cannot conclude a licence the allow-list forbids.
     gpl = write_overrides(repo, reviewed.replace('license = "MIT"', 'license = "GPL-3.0-only"'))
-    code, result = run_gate(tmp_path, repo, python, "--overrides", str(gpl))
-    assert code == 1 and result.problem_code == "licenses.disallowed"
+    ran = run_gate(tmp_path, repo, python, "--overrides", str(gpl))
+    result = ran.gate_result
+    assert ran.returncode == 1 and result.problem_code == "licenses.disallowed"
 
 
 @pytest.mark.parametrize(
@@ -383,7 +376,8 @@ def test_expired_or_invalid_override_fails(
     overrides = write_overrides(
         repo, OVERRIDE.format(version="1.0", licence=licence, expires=expires.isoformat())
     )
-    exit_code, result = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
-    assert exit_code == 1
+    ran = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == code
     assert message in result.summary

@@ -8,8 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import lockfile
-from release_gates.lockfile import closure_for, group_by_closure, read_lock, supported_pythons
+from release_gates._internal import lockfile
+from release_gates._internal.lockfile import (
+    closure_for,
+    group_by_closure,
+    read_lock,
+    supported_pythons,
+)
 from release_gates.problems import GateFailure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +80,7 @@ def test_two_pins_for_one_python_are_refused(tmp_path: Path) -> None:
     assert lockfile.resolve(pins, lockfile.environment_for("3.9"), lock)["a"].version == "1.0"
     with pytest.raises(GateFailure) as failure:
         lockfile.resolve(pins, lockfile.environment_for("3.11"), lock)
-    assert failure.value.problem.code == "lock.ambiguous"
+    assert failure.value.problem.code == "lockfile.ambiguous"
     assert "1.0, 2.0" in str(failure.value)
 
 

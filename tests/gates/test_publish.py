@@ -4,7 +4,7 @@
 
 Each test builds a tiny release (``duckalog 0.0.N``: a wheel with a ``duckalog``
 console script and an sdist) plus its SHA256SUMS and runs
-``python -m release_gates.publish`` as the workflow would. One pypiserver serves
+``python -m release_gates.gates.publish`` as the workflow would. One pypiserver serves
 the module (starting it costs seconds); every test releases its own version, so
 tests do not see each other's files. Backoff is shortened through the gate's own
 options so the suite stays fast.
@@ -29,17 +29,17 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import simple_index
-from release_gates.checksums import write_sha256sums
-from release_gates.fault_proxy import (
+from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.index import project_files
+from standins.fault_proxy import (
+    Answer,
     Delay,
     Forward,
-    ForwardThenStatus,
+    ForwardThenAnswer,
     Reset,
-    Status,
     fault_proxy,
 )
-from release_gates.local_index import LocalIndex, local_index
+from standins.local_index import LocalIndex, local_index
 
 FAST = ["--backoff", "0.2", "--max-delay", "0.5", "--poll-backoff", "0.2", "--poll-attempts", "3"]
 _versions = itertools.count(1)
@@ -132,7 +132,7 @@ def twine_upload(index: LocalIndex, *files: Path) -> None:
 
 def on_index(index: LocalIndex, release: Release) -> dict[str, str | None]:
     """File name -> sha256 of what the index lists for this test's version."""
-    listed = simple_index.project_files(index.simple_url, "duckalog")
+    listed = project_files(index.simple_url, "duckalog")
     wanted = {release.wheel, release.sdist}
     return {name: entry.sha256 for name, entry in listed.items() if name in wanted}
 
@@ -173,12 +173,12 @@ def test_publishes_verifies_and_a_rerun_is_idempotent(index: LocalIndex, release
 def test_503_twice_then_ok_succeeds_after_two_logged_retries(
     index: LocalIndex, release: Release
 ) -> None:
-    with fault_proxy(index.url, [Status(503), Status(503)]) as proxy:
+    with fault_proxy(index.url, [Answer(503), Answer(503)]) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url)
         actions = proxy.uploads()
     assert run.returncode == 0, run.output
     # One request per attempt: twine's own immediate 5xx retries are switched off.
-    assert actions == [Status(503), Status(503), Forward(), Forward()]
+    assert actions == [Answer(503), Answer(503), Forward(), Forward()]
     retries = [line for line in run.output.splitlines() if "retrying" in line]
     assert len(retries) == 2, run.output
     assert all(release.wheel in line and "HTTP 503" in line for line in retries)
@@ -187,11 +187,11 @@ def test_503_twice_then_ok_succeeds_after_two_logged_retries(
 
 def test_a_timeout_and_a_429_are_retried(index: LocalIndex, release: Release) -> None:
     # twine has no timeout of its own: the gate kills an attempt that hangs.
-    with fault_proxy(index.url, [Delay(120), Status(429)]) as proxy:
+    with fault_proxy(index.url, [Delay(120), Answer(429)]) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url, "--upload-timeout", "15")
         actions = proxy.uploads()
     assert run.returncode == 0, run.output
-    assert actions[:2] == [Delay(120), Status(429)]
+    assert actions[:2] == [Delay(120), Answer(429)]
     retries = [line for line in run.output.splitlines() if "retrying" in line]
     assert "last: timed out" in retries[0]
     assert "last: HTTP 429" in retries[1]
@@ -201,12 +201,12 @@ def test_a_timeout_and_a_429_are_retried(index: LocalIndex, release: Release) ->
 def test_always_503_fails_after_bounded_attempts_with_nothing_published(
     index: LocalIndex, release: Release
 ) -> None:
-    with fault_proxy(index.url, [], then=Status(503)) as proxy:
+    with fault_proxy(index.url, [], then=Answer(503)) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url, "--attempts", "3")
         actions = proxy.uploads()
     assert run.returncode == 1
     assert run.problem == "publish.upload-gave-up"
-    assert actions == [Status(503)] * 3  # the wheel 3 times; the sdist is never tried
+    assert actions == [Answer(503)] * 3  # the wheel 3 times; the sdist is never tried
     assert on_index(index, release) == {}
     assert f"not published: ['{release.wheel}', '{release.sdist}']" in run.output
 
@@ -214,7 +214,7 @@ def test_always_503_fails_after_bounded_attempts_with_nothing_published(
 def test_a_failure_half_way_names_what_is_published_and_a_rerun_completes(
     index: LocalIndex, release: Release
 ) -> None:
-    with fault_proxy(index.url, [Forward()], then=Status(502)) as proxy:
+    with fault_proxy(index.url, [Forward()], then=Answer(502)) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url, "--attempts", "2")
     assert run.problem == "publish.upload-gave-up"
     assert f"Published: ['{release.wheel}']; not published: ['{release.sdist}']" in run.output
@@ -228,16 +228,16 @@ def test_a_failure_half_way_names_what_is_published_and_a_rerun_completes(
 @pytest.mark.parametrize(
     "answer",
     [
-        Status(400),
+        Answer(400),
         # What PyPI answers for a reused file name, and for a file deleted earlier.
-        Status(400, "400 File already exists ('duckalog-0.2.0.tar.gz', with blake2_256 hash)"),
-        Status(400, "This filename has already been used, use a different version."),
+        Answer(400, "400 File already exists ('duckalog-0.2.0.tar.gz', with blake2_256 hash)"),
+        Answer(400, "This filename has already been used, use a different version."),
         # And for a refused trusted publisher / token.
-        Status(403, "Invalid API Token: invalid-publisher: valid token, but no publisher"),
+        Answer(403, "Invalid API Token: invalid-publisher: valid token, but no publisher"),
     ],
     ids=["bare-400", "file-already-exists", "filename-reused", "invalid-publisher"],
 )
-def test_a_4xx_is_not_retried(index: LocalIndex, release: Release, answer: Status) -> None:
+def test_a_4xx_is_not_retried(index: LocalIndex, release: Release, answer: Answer) -> None:
     with fault_proxy(index.url, [], then=answer) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url)
         actions = proxy.uploads()
@@ -277,11 +277,11 @@ def test_a_lost_response_and_a_reset_end_published_without_duplicate_uploads(
     index: LocalIndex, release: Release
 ) -> None:
     # The wheel lands but the client sees 502; the sdist's first request is reset.
-    with fault_proxy(index.url, [ForwardThenStatus(502), Reset()]) as proxy:
+    with fault_proxy(index.url, [ForwardThenAnswer(502), Reset()]) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url)
         actions = proxy.uploads()
     assert run.returncode == 0, run.output
-    assert actions == [ForwardThenStatus(502), Reset(), Forward()]  # the wheel is not re-sent
+    assert actions == [ForwardThenAnswer(502), Reset(), Forward()]  # the wheel is not re-sent
     assert f"{release.wheel} is on the index with the same sha256: published" in run.output
     assert "connection reset or timeout" in run.output
     assert on_index(index, release) == release.sha256
@@ -340,7 +340,7 @@ def test_a_dist_changed_after_sha256sums_is_never_uploaded(
 
 def test_credentials_never_appear_in_output_or_results(index: LocalIndex, release: Release) -> None:
     # A server that echoes the credentials back in its error message (some do).
-    with fault_proxy(index.url, [], then=Status(401, "denied for {basic_auth}")) as proxy:
+    with fault_proxy(index.url, [], then=Answer(401, "denied for {basic_auth}")) as proxy:
         run = run_publish(release, index, "--repository-url", proxy.url)
     assert run.problem == "publish.upload-rejected"
     assert "denied for ***:***" in run.output  # the echo reached us, scrubbed

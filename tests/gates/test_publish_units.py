@@ -1,11 +1,10 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The publish gate's small parts: backoff, failure classification, scrubbing, the simple API."""
+"""The publish gate's small parts: retry bounds, failure classes, scrubbing, the simple API."""
 
 from __future__ import annotations
 
 import json
-import random
 import socket
 import threading
 from collections.abc import Iterator
@@ -13,88 +12,61 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+import stamina.instrumentation
 
-from release_gates import simple_index
-from release_gates.checksums import write_sha256sums
+from release_gates._internal import index, retry
+from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.retry import RetryPolicy
+from release_gates.gates.publish import default_simple_url, main
+from release_gates.gates.publish_release import read_release, scrub, secrets_from
+from release_gates.gates.publish_upload import classify
 from release_gates.problems import GateFailure
-from release_gates.publish import (
-    classify,
-    default_simple_url,
-    main,
-    read_release,
-    scrub,
-    secrets_from,
-)
-from release_gates.retry import Attempts, RetryPolicy
 
-# --- backoff --------------------------------------------------------------------
+# --- retry bounds -------------------------------------------------------------------
+# stamina waits and jitters; what is ours is the policy each call site builds.
 
 
-@given(
-    attempt=st.integers(min_value=2, max_value=40),
-    base=st.floats(min_value=0.01, max_value=10),
-    cap=st.floats(min_value=0.01, max_value=100),
-    seed=st.integers(),
-)
-def test_delay_is_exponential_capped_and_jittered(
-    attempt: int, base: float, cap: float, seed: int
-) -> None:
-    policy = RetryPolicy(attempts=50, base_delay_s=base, max_delay_s=cap)
-    ceiling = min(cap, base * 2 ** (attempt - 2))
-    delay = policy.delay_before(attempt, random.Random(seed))
-    assert ceiling / 2 <= delay <= ceiling
-
-
-def test_jitter_spreads_the_delays() -> None:
-    policy = RetryPolicy(base_delay_s=4.0)
-    delays = {round(policy.delay_before(3, random.Random(seed)), 6) for seed in range(20)}
-    assert len(delays) > 10
-
-
-class FakeClock:
-    """Time that moves only when slept: the loop's bounds, checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
+class Flaky(Exception):
+    pass
 
 
 def test_attempts_are_bounded_by_count() -> None:
-    clock = FakeClock()
-    waits: list[int] = []
-    attempts = Attempts(
-        RetryPolicy(attempts=4, base_delay_s=1, max_delay_s=2),
-        on_wait=lambda n, d: waits.append(n),
-        sleep=clock.sleep,
-        clock=clock.clock,
-    )
-    assert list(attempts) == [1, 2, 3, 4]
-    assert waits == [2, 3, 4]
-    assert len(clock.slept) == 3
-    assert all(0.5 <= d <= 2 for d in clock.slept)
-    assert not attempts.exhausted_by_time
+    calls = 0
+    policy = RetryPolicy(attempts=4, base_delay_s=0, max_delay_s=0, max_total_s=60)
+    with pytest.raises(Flaky):
+        for attempt in retry.attempts(policy, Flaky):
+            with attempt:
+                calls += 1
+                raise Flaky
+    assert calls == 4
 
 
-def test_attempts_are_bounded_by_total_time() -> None:
-    clock = FakeClock()
-    attempts = Attempts(
-        RetryPolicy(attempts=100, base_delay_s=10, max_delay_s=10, max_total_s=25),
-        sleep=clock.sleep,
-        clock=clock.clock,
-    )
-    tried = list(attempts)
-    assert attempts.exhausted_by_time
-    assert clock.now <= 25
-    assert 2 <= len(tried) <= 5
+def test_other_errors_are_not_retried() -> None:
+    calls = 0
+    policy = RetryPolicy(attempts=4, base_delay_s=0, max_delay_s=0, max_total_s=60)
+    with pytest.raises(KeyError):
+        for attempt in retry.attempts(policy, Flaky):
+            with attempt:
+                calls += 1
+                raise KeyError("not transient")
+    assert calls == 1
+
+
+def test_retries_are_reported_with_their_cause() -> None:
+    lines: list[str] = []
+    retry.log_retries(lines.append)
+    policy = RetryPolicy(attempts=3, base_delay_s=0, max_delay_s=0, max_total_s=60)
+    try:
+        with pytest.raises(Flaky):
+            for attempt in retry.attempts(policy, Flaky):
+                with attempt:
+                    raise Flaky(f"upload of x.whl (last: HTTP 503, attempt {attempt.num})")
+    finally:
+        stamina.instrumentation.set_on_retry_hooks(None)  # stamina's default again
+    assert lines == [
+        "retrying in 0.0 s: upload of x.whl (last: HTTP 503, attempt 1)",
+        "retrying in 0.0 s: upload of x.whl (last: HTTP 503, attempt 2)",
+    ]
 
 
 def test_a_policy_without_attempts_is_refused() -> None:
@@ -192,7 +164,7 @@ def test_simple_urls_are_derived_only_where_known() -> None:
 SHA = "ab" * 32
 PAGES = {
     "/json/demo-pkg/": (
-        simple_index.JSON_TYPE,
+        "application/vnd.pypi.simple.v1+json",
         json.dumps(
             {
                 "meta": {"api-version": "1.1"},
@@ -250,25 +222,25 @@ def server() -> Iterator[str]:
 
 
 def test_pep691_json_is_read(server: str) -> None:
-    files = simple_index.project_files(f"{server}/json/", "Demo_Pkg")  # name normalized
+    files = index.project_files(f"{server}/json/", "Demo_Pkg")  # name normalized
     assert files["demo_pkg-1.0.tar.gz"].sha256 == SHA  # lower-cased
     assert files["demo_pkg-1.0.tar.gz"].url == f"{server}/f/demo_pkg-1.0.tar.gz"
     assert files["demo_pkg-1.0-py3-none-any.whl"].sha256 is None
 
 
 def test_pep503_html_is_read(server: str) -> None:
-    files = simple_index.project_files(f"{server}/html", "demo.pkg")
+    files = index.project_files(f"{server}/html", "demo.pkg")
     assert files["demo_pkg-1.0.tar.gz"].sha256 == SHA
     assert files["demo_pkg-1.0-py3-none-any.whl"].url == f"{server}/f/demo_pkg-1.0-py3-none-any.whl"
 
 
 def test_an_unknown_project_has_no_files(server: str) -> None:
-    assert simple_index.project_files(f"{server}/html/", "nothing-here") == {}
+    assert index.project_files(f"{server}/html/", "nothing-here") == {}
 
 
 def test_a_5xx_is_a_retryable_error(server: str) -> None:
-    with pytest.raises(simple_index.IndexReadError) as error:
-        simple_index.project_files(f"{server}/busy/", "demo")
+    with pytest.raises(index.IndexReadError) as error:
+        index.project_files(f"{server}/busy/", "demo")
     assert error.value.retryable
 
 
@@ -276,14 +248,14 @@ def test_served_bytes_are_hashed(server: str) -> None:
     import hashlib
 
     expected = hashlib.sha256(b"served bytes").hexdigest()
-    assert simple_index.served_sha256(f"{server}/f/demo_pkg-1.0.tar.gz") == expected
+    assert index.served_sha256(f"{server}/f/demo_pkg-1.0.tar.gz") == expected
 
 
 def test_environment_proxies_are_ignored(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The gate must talk to exactly the index it was given, never through a proxy.
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
-    assert simple_index.project_files(f"{server}/html/", "demo-pkg")
+    assert index.project_files(f"{server}/html/", "demo-pkg")
 
 
 def test_credentials_in_an_index_url_never_reach_the_output(

@@ -14,23 +14,34 @@ from typing import Any
 
 import pytest
 
-from release_gates import pypi_health
+from release_gates._internal.release_config import read_release_config
+from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
+from release_gates.workflow import pypi_health
 
 REPOSITORY = "duckalog/duckalog"
 WHEEL = "duckalog-1.0.0-py3-none-any.whl"
 SDIST = "duckalog-1.0.0.tar.gz"
 
 
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"  # PEP 691, as PyPI answers
+
+
 class Site:
-    """Routes served by the loopback server: path -> (status, body)."""
+    """Routes served by the loopback server: path -> (status, body, content type)."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes]] = {}
+        self.routes: dict[str, tuple[int, bytes, str]] = {}
         self.base = ""
 
+    def project_page(self, versions: list[str], files: list[dict[str, Any]]) -> None:
+        """A complete PEP 691 project page for duckalog (PEP 700 ``versions`` included)."""
+        page = {"meta": {"api-version": "1.1"}, "name": "duckalog", "versions": versions}
+        self.json("/simple/duckalog/", {**page, "files": files})
+
     def json(self, path: str, data: Any, status: int = 200) -> None:
-        self.routes[path] = (status, json.dumps(data).encode())
+        kind = SIMPLE_JSON if path.startswith("/simple/") else "application/json"
+        self.routes[path] = (status, json.dumps(data).encode(), kind)
 
 
 @pytest.fixture
@@ -39,8 +50,9 @@ def site() -> Iterator[Site]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, body = served.routes.get(self.path, (404, b"not found"))
+            status, body, kind = served.routes.get(self.path, (404, b"not found", "text/plain"))
             self.send_response(status)
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -96,12 +108,9 @@ def released(site: Site, **overrides: Any) -> list[dict[str, Any]]:
         entry.update(overrides.get(name, {}))
         files.append(entry)
         site.json(f"/integrity/duckalog/1.0.0/{name}/provenance", provenance())
-    site.json(
-        "/simple/duckalog/",
-        {"meta": {"api-version": "1.1"}, "name": "duckalog", "versions": ["1.0.0"], "files": files},
-    )
+    site.project_page(["1.0.0"], files)
     sums = "".join(f"{digest(n)}  {n}\n" for n in (WHEEL, SDIST)).encode()
-    site.routes[f"/{REPOSITORY}/releases/download/v1.0.0/SHA256SUMS"] = (200, sums)
+    site.routes[f"/{REPOSITORY}/releases/download/v1.0.0/SHA256SUMS"] = (200, sums, "text/plain")
     return files
 
 
@@ -125,7 +134,7 @@ def check(site: Site, *extra: str, yanks: Path | None = None) -> GateResult:
     )
     try:
         return pypi_health.check(args)
-    except pypi_health.GateFailure as failure:
+    except GateFailure as failure:
         return GateResult(
             "pypi_health",
             Status.FAILED,
@@ -145,8 +154,7 @@ def test_healthy_release_passes(site: Site) -> None:
 def test_unknown_file_fails(site: Site) -> None:
     files = released(site)
     extra = dict(files[0], filename="duckalog-1.0.0-py3-none-manylinux_2_17_x86_64.whl")
-    page = {"versions": ["1.0.0"], "files": [*files, extra]}
-    site.json("/simple/duckalog/", page)
+    site.project_page(["1.0.0"], [*files, extra])
     result = check(site)
     assert result.problem_code == "pypi_health.unknown-file"
     assert "manylinux" in result.summary
@@ -192,7 +200,7 @@ def test_an_intended_yank_passes_and_an_unexpected_one_still_fails(
         entry["hashes"] = {"sha256": digest(entry["filename"])}
     site.json("/simple/duckalog/", {"versions": ["0.9.0", "1.0.0"], "files": [*files, *old]})
     sums = "".join(f"{digest(f['filename'])}  {f['filename']}\n" for f in old).encode()
-    site.routes[f"/{REPOSITORY}/releases/download/v0.9.0/SHA256SUMS"] = (200, sums)
+    site.routes[f"/{REPOSITORY}/releases/download/v0.9.0/SHA256SUMS"] = (200, sums, "text/plain")
     result = check(site, yanks=write_yanks(tmp_path, "1.0.0"))
     assert result.problem_code == "pypi_health.yanked"
     assert "duckalog-0.9.0" in result.summary and "oops" in result.summary
@@ -233,7 +241,7 @@ def test_attestation_from_another_repository_fails(site: Site) -> None:
 
 def test_file_missing_from_index_fails(site: Site) -> None:
     files = released(site)
-    site.json("/simple/duckalog/", {"versions": ["1.0.0"], "files": files[:1]})
+    site.project_page(["1.0.0"], files[:1])
     result = check(site)
     assert result.problem_code == "pypi_health.missing-file"
     assert SDIST in result.summary
@@ -263,13 +271,11 @@ def test_unreachable_index_fails_closed(site: Site) -> None:
 def test_only_requested_versions_are_checked(site: Site) -> None:
     files = released(site)
     old = dict(files[0], filename="duckalog-0.9.0-py3-none-any.whl", provenance=None)
-    site.json("/simple/duckalog/", {"versions": ["0.9.0", "1.0.0"], "files": [*files, old]})
+    site.project_page(["0.9.0", "1.0.0"], [*files, old])
     assert check(site, "--version", "1.0.0").status is Status.PASSED
     assert check(site).problem_code == "pypi_health.unreadable"  # 0.9.0 has no release here
 
 
 def test_config_comes_from_pyproject() -> None:
-    assert pypi_health.release_config(Path(__file__).resolve().parents[2]) == (
-        REPOSITORY,
-        "publish.yml",
-    )
+    config = read_release_config(Path(__file__).resolve().parents[2] / "pyproject.toml")
+    assert (config.repository, config.workflow_file) == (REPOSITORY, "publish.yml")

@@ -26,10 +26,16 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import rehearsal
-from release_gates.pipeline import REHEARSAL, Step
-from release_gates.rehearsal import GateSpec, Plan, Rehearsal, exit_code_for
+from release_gates import registry
+from release_gates._internal import paths
+from release_gates._internal.dists import project_name_version
+from release_gates.registry import GATES, Gate
+from release_gates.rehearsal import cli, schedule, services
+from release_gates.rehearsal.outcome import exit_code_for
+from release_gates.rehearsal.schedule import Plan, Rehearsal
+from release_gates.rehearsal.services import Service
 from release_gates.result import GateResult, Status
+from standins.index_seed import earlier_version
 
 FAKE_GATE = textwrap.dedent(
     """
@@ -84,12 +90,14 @@ def fake_gate(tmp_path: Path) -> Path:
     return script
 
 
+@contextlib.contextmanager
+def no_service(workdir: Path) -> Iterator[Mapping[str, str]]:
+    """Stands in for the local index where a fake publish gate needs none."""
+    yield {}
+
+
 def make_plan(
-    tmp_path: Path,
-    fake_gate: Path,
-    modes: Mapping[str, str],
-    steps: Sequence[Step] = REHEARSAL,
-    **overrides: object,
+    tmp_path: Path, fake_gate: Path, modes: Mapping[str, str], **overrides: object
 ) -> Plan:
     env = {
         **os.environ,
@@ -98,11 +106,11 @@ def make_plan(
     }
     env.pop("PIP_AUDIT_OSV_URL", None)
     options: dict[str, object] = {
-        "steps": steps,
-        "command_for": lambda step, args: [sys.executable, str(fake_gate), step.session],
+        "gates": GATES,
+        "command_for": lambda gate, args: [sys.executable, str(fake_gate), gate.name],
         "results_dir": tmp_path / "results",
         "dist_dir": tmp_path / "dist",
-        "specs": {"audit": GateSpec(offline_endpoint_env="PIP_AUDIT_OSV_URL")},
+        "services": {"local_index": no_service, "seeded_index": no_service},
         "timeout_s": 30.0,
         "cwd": tmp_path,
         "env": env,
@@ -135,9 +143,9 @@ def test_all_gates_pass(tmp_path: Path, fake_gate: Path) -> None:
     assert set(statuses(results).values()) == {Status.PASSED}
     assert exit_code_for(results, offline=False) == 0
     progress = plan.progress.getvalue()  # type: ignore[attr-defined]
-    for step in REHEARSAL:
-        assert f"==> {step.session}: started" in progress
-        assert f"<== {step.session}: PASSED in " in progress
+    for gate in GATES:
+        assert f"==> {gate.name}: started" in progress
+        assert f"<== {gate.name}: PASSED in " in progress
     # The decided results are on disk for the report.
     decided = GateResult.from_json((tmp_path / "results" / "smoke.json").read_text())
     assert decided.status is Status.PASSED
@@ -293,10 +301,10 @@ def test_a_gate_that_leaves_a_process_behind_fails_and_the_process_is_killed(
 
 
 def test_a_missing_gate_command_fails_that_gate_only(tmp_path: Path, fake_gate: Path) -> None:
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "sbom":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "sbom":
             return [str(tmp_path / "no-such-nox"), "-s", "sbom"]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
     results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
     sbom = next(r for r in results if r.gate == "sbom")
@@ -307,11 +315,11 @@ def test_a_missing_gate_command_fails_that_gate_only(tmp_path: Path, fake_gate: 
 
 def test_a_failing_session_without_result_shows_its_output(tmp_path: Path, fake_gate: Path) -> None:
     # What `nox -s <gate>` does for a session that does not exist yet: prints and exits 1.
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "verify":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "verify":
             script = "import sys; print('Sessions not found: verify'); sys.exit(1)"
             return [sys.executable, "-c", script]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
     results = Rehearsal(make_plan(tmp_path, fake_gate, {}, command_for=command)).run()
     verify = next(r for r in results if r.gate == "verify")
@@ -337,22 +345,19 @@ def test_arguments_and_service_environment_reach_the_gate(tmp_path: Path, fake_g
 
     seen_args: dict[str, list[str]] = {}
 
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        seen_args[step.session] = list(args)
-        return [sys.executable, str(fake_gate), step.session]
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        seen_args[gate.name] = list(args)
+        return [sys.executable, str(fake_gate), gate.name]
 
-    specs = {
-        "build": GateSpec(args=("--out", "{dist}")),
-        "publish": GateSpec(service=service),
-    }
-    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    stand_ins: dict[str, Service] = {"local_index": service, "seeded_index": no_service}
+    plan = make_plan(tmp_path, fake_gate, {}, services=stand_ins, command_for=command)
     results = Rehearsal(plan).run()
     assert seen_args["build"] == ["--out", str(tmp_path / "dist")]
     publish = next(r for r in results if r.gate == "publish")
     assert publish.details["seen"] == "index in publish"
     assert events == ["start", "stop"]
     # The service's environment (credentials) never shows up in the command line.
-    assert seen_args["publish"] == []
+    assert seen_args["publish"] == ["--dist", str(tmp_path / "dist")]
 
 
 def test_a_service_that_cannot_start_fails_its_gate(tmp_path: Path, fake_gate: Path) -> None:
@@ -361,7 +366,9 @@ def test_a_service_that_cannot_start_fails_its_gate(tmp_path: Path, fake_gate: P
         raise RuntimeError("pypiserver did not come up")
         yield {}
 
-    plan = make_plan(tmp_path, fake_gate, {}, specs={"publish": GateSpec(service=broken)})
+    plan = make_plan(
+        tmp_path, fake_gate, {}, services={"local_index": broken, "seeded_index": no_service}
+    )
     publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
     assert publish.status is Status.FAILED
     assert "pypiserver did not come up" in publish.summary
@@ -379,12 +386,12 @@ INTERRUPTED = textwrap.dedent(
     """
     import io, json, os, sys
     from pathlib import Path
-    from release_gates.pipeline import Step
-    from release_gates.rehearsal import Plan, Rehearsal
+    from release_gates.registry import Gate
+    from release_gates.rehearsal.schedule import Plan, Rehearsal
     tmp = Path(sys.argv[1])
     plan = Plan(
-        steps=[Step("version"), Step("licenses", needs=("version",))],
-        command_for=lambda step, args: [sys.executable, sys.argv[2], step.session],
+        gates=[Gate("version"), Gate("licenses", needs=("version",))],
+        command_for=lambda gate, args: [sys.executable, sys.argv[2], gate.name],
         results_dir=tmp / "results", dist_dir=tmp / "dist", cwd=tmp,
     )
     Rehearsal(plan).run()
@@ -400,13 +407,13 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
         **os.environ,
         "FAKE_GATES": json.dumps({"licenses": "hang"}),
         "FAKE_MARKS": str(tmp_path / "marks"),
-        "PYTHONPATH": str(Path(rehearsal.__file__).resolve().parents[1]),
+        "PYTHONPATH": str(Path(schedule.__file__).resolve().parents[2]),
     }
     script = INTERRUPTED.replace(
-        "Rehearsal(plan).run()", "rehearsal._stop_on_signals()\nRehearsal(plan).run()"
+        "Rehearsal(plan).run()", "cli.stop_on_signals()\nRehearsal(plan).run()"
     ).replace(
-        "from release_gates.rehearsal import",
-        "from release_gates import rehearsal\nfrom release_gates.rehearsal import",
+        "from release_gates.rehearsal.schedule import",
+        "from release_gates.rehearsal import cli\nfrom release_gates.rehearsal.schedule import",
     )
     # SIGINT ignored from the start, as for a job a script put in the background.
     orchestrator = subprocess.Popen(
@@ -427,8 +434,8 @@ def test_ctrl_c_or_sigterm_leaves_no_process_behind(
 
 
 def test_nox_command_passes_reuse_flags_and_arguments() -> None:
-    command = rehearsal.nox_command("/nox/python", ["--reuse-venv", "yes", "--no-install"])
-    line = command(Step("build"), ["--out", "dist"])
+    command = cli.nox_command("/nox/python", ["--reuse-venv", "yes", "--no-install"])
+    line = command(Gate("build"), ["--out", "dist"])
     assert line[:3] == ["/nox/python", "-m", "nox"]
     assert line[line.index("-s") + 1] == "build"
     assert line[-4:] == ["--no-install", "--", "--out", "dist"]
@@ -462,13 +469,12 @@ def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
     probe = tmp_path / "probe.py"
     probe.write_text(PUBLISH_PROBE, encoding="utf-8")
 
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "publish":
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate.name == "publish":
             return [sys.executable, str(probe), *args]
-        return [sys.executable, str(fake_gate), step.session]
+        return [sys.executable, str(fake_gate), gate.name]
 
-    specs = {"publish": rehearsal.GATE_SPECS["publish"]}
-    plan = make_plan(tmp_path, fake_gate, {}, specs=specs, command_for=command)
+    plan = make_plan(tmp_path, fake_gate, {}, services=services.SERVICES, command_for=command)
     publish = next(r for r in Rehearsal(plan).run() if r.gate == "publish")
     assert publish.status is Status.PASSED, publish.summary
     details = publish.details
@@ -484,27 +490,26 @@ def test_publish_gets_a_real_local_index_by_environment_and_it_stops_after(
 def test_offline_version_gate_reads_the_seeded_local_index(tmp_path: Path, fake_gate: Path) -> None:
     """The real version gate, offline, checks the release version against a local index
     that the rehearsal seeded with an earlier release: the check runs, it is not NOT RUN."""
-    repo_root = Path(rehearsal.__file__).resolve().parents[2]
+    version_gate = registry.gate("version")
 
-    def command(step: Step, args: Sequence[str]) -> list[str]:
-        if step.session == "version":
-            return [sys.executable, "-m", "release_gates.version", "--root", str(repo_root), *args]
-        return [sys.executable, str(fake_gate), step.session]
+    def command(gate: Gate, args: Sequence[str]) -> list[str]:
+        if gate is version_gate:
+            return [sys.executable, "-m", gate.module, "--root", str(paths.ROOT), *args]
+        return [sys.executable, str(fake_gate), gate.name]
 
     plan = make_plan(
         tmp_path,
         fake_gate,
         {},
-        steps=[Step("version")],
-        specs={"version": rehearsal.GATE_SPECS["version"]},
+        gates=[version_gate],
+        services=services.SERVICES,
         command_for=command,
         offline=True,
-        env={**make_plan(tmp_path, fake_gate, {}).env, "PYTHONPATH": str(repo_root / "tools")},
+        env={**make_plan(tmp_path, fake_gate, {}).env, "PYTHONPATH": str(paths.ROOT / "tools")},
     )
     [version] = Rehearsal(plan).run()
     assert version.status is Status.PASSED, version.summary
-    project = rehearsal.index_seed.load_toml(repo_root / "pyproject.toml")["project"]
-    earlier = rehearsal.index_seed.earlier_version(project["version"])
+    earlier = earlier_version(project_name_version(paths.PYPROJECT)[1])
     assert version.details["index_check"] == "passed"
     assert version.details["index_other_versions"] == [earlier]
     assert version.details["index"].startswith("http://127.0.0.1:")
@@ -535,11 +540,11 @@ def warm_up_plan(tmp_path: Path, fake_gate: Path, prepare_mode: str, **overrides
         tmp_path,
         fake_gate,
         {"version": "slow"},
-        prepare_for=lambda step: [sys.executable, str(prepare), step.session, prepare_mode],
-        prepared_command_for=lambda step, args: [
+        prepare_for=lambda gate: [sys.executable, str(prepare), gate.name, prepare_mode],
+        prepared_command_for=lambda gate, args: [
             sys.executable,
             str(fake_gate),
-            step.session,
+            gate.name,
             "--prepared",
         ],
         **overrides,
@@ -579,9 +584,9 @@ def test_a_hanging_warm_up_is_stopped_and_leaves_nothing_behind(
 
 
 def test_nox_warm_up_commands() -> None:
-    install, run = rehearsal.nox_warm_up("/py", ["--reuse-venv", "no"])
-    assert install(Step("smoke"))[-4:] == ["smoke", "--reuse-venv", "no", "--install-only"]
-    line = run(Step("smoke"), ["--dist", "d"])
+    install, run = cli.nox_warm_up("/py", ["--reuse-venv", "no"])
+    assert install(Gate("smoke"))[-4:] == ["smoke", "--reuse-venv", "no", "--install-only"]
+    line = run(Gate("smoke"), ["--dist", "d"])
     assert line[line.index("smoke") + 1 :] == [
         "--reuse-venv",
         "yes",
@@ -593,7 +598,7 @@ def test_nox_warm_up_commands() -> None:
 
 
 def test_dependents_follow_the_graph() -> None:
-    build = next(step for step in REHEARSAL if step.session == "build")
-    assert rehearsal.dependents(REHEARSAL, build) == {"smoke", "sbom", "verify", "publish"}
-    publish = next(step for step in REHEARSAL if step.session == "publish")
-    assert rehearsal.dependents(REHEARSAL, publish) == set()
+    build = next(gate for gate in GATES if gate.name == "build")
+    assert schedule.dependents(GATES, build) == {"smoke", "sbom", "verify", "publish"}
+    publish = next(gate for gate in GATES if gate.name == "publish")
+    assert schedule.dependents(GATES, publish) == set()

@@ -40,7 +40,6 @@ PyYAML on the TestPyPI stand-in.
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import re
@@ -55,8 +54,9 @@ from pathlib import Path
 
 import pytest
 
-from release_gates.local_index import LocalIndex, local_index
+from release_gates._internal.noxfile import read_noxfile
 from release_gates.version_index import INDEX_URL_ENV
+from standins.local_index import LocalIndex, local_index
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "release-process.md"
@@ -136,19 +136,8 @@ def shell_lines(block: Block) -> list[str]:
 
 
 def gate_modules(noxfile: Path) -> dict[str, str]:
-    """nox session -> the module it runs, from ``run_gate(session, "<module>")`` calls."""
-    found: dict[str, str] = {}
-    for node in ast.parse(noxfile.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.FunctionDef):
-            for call in ast.walk(node):
-                if (
-                    isinstance(call, ast.Call)
-                    and ast.unparse(call.func) == "run_gate"
-                    and len(call.args) >= 2
-                    and isinstance(call.args[1], ast.Constant)
-                ):
-                    found[node.name] = f"release_gates.{call.args[1].value}"
-    return found
+    """nox session -> the ``release_gates`` module it runs (the registry's and the noxfile's)."""
+    return read_noxfile(noxfile).modules
 
 
 # --- running things ----------------------------------------------------------------
@@ -175,7 +164,7 @@ class Project:
     def gate(self, gate: str, *args: str, extra_env: Mapping[str, str] | None = None) -> str:
         """``python -m <module of the nox session gate> ARGS``, as noxfile.py runs it."""
         modules = gate_modules(self.path / "noxfile.py")
-        assert gate in modules, f"noxfile.py has no run_gate session {gate!r}"
+        assert gate in modules, f"noxfile.py has no session {gate!r} that runs a gate"
         env = {
             **self.env,
             "PYTHONPATH": str(self.path / "tools"),

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import report, report_html, report_md
-from release_gates.pipeline import REHEARSAL
+from release_gates._internal.dists import project_name_version
+from release_gates._internal.release_config import read_release_config, verification_commands
+from release_gates.registry import GATES
+from release_gates.rehearsal import report, report_html, report_load, report_md
 from release_gates.result import GateResult, Status
 
 HOSTILE = "<script>alert('x')</script> & <img src=x onerror=alert(1)> | `code` **bold**"
@@ -27,13 +29,12 @@ def write_results(results_dir: Path, results: Sequence[GateResult], mode: str = 
     for result in results:
         (results_dir / f"{result.gate}.json").write_text(result.to_json(), encoding="utf-8")
     meta = {"mode": mode, "started": "2026-11-25T01:00:00+00:00", "total_s": 12.5}
-    (results_dir / report.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    (results_dir / report_load.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
 
 
 def all_passed(**overrides: GateResult) -> list[GateResult]:
     results = [
-        GateResult(step.session, Status.PASSED, f"{step.session} ok", duration_s=1.25)
-        for step in REHEARSAL
+        GateResult(gate.name, Status.PASSED, f"{gate.name} ok", duration_s=1.25) for gate in GATES
     ]
     return [overrides.get(r.gate, r) for r in results]
 
@@ -194,7 +195,7 @@ def test_offline_not_run_is_never_reported_as_passed(tmp_path: Path) -> None:
     assert "NOT RELEASABLE" in html
     assert "- audit: NOT RUN - audit needs the network" in md
     assert "| mode | offline |" in md
-    loaded = report.load(tmp_path / "results", tmp_path / "dist")
+    loaded = report_load.load(tmp_path / "results", tmp_path / "dist")
     releasable, reasons = report.verdict(loaded.results)
     assert not releasable and len(reasons) == 1
 
@@ -219,20 +220,30 @@ def test_stale_dist_files_are_not_reported_when_their_gate_did_not_pass(tmp_path
     assert "No SBOM: the sbom gate did not pass" in md
 
 
+def test_a_malformed_sha256sums_is_named_not_half_shown(tmp_path: Path) -> None:
+    write_results(tmp_path / "results", all_passed())
+    write_dist(tmp_path / "dist")
+    sums = tmp_path / "dist" / "SHA256SUMS"
+    sums.write_text(sums.read_text(encoding="utf-8") + "not a checksum line\n", encoding="utf-8")
+    report.write_reports(tmp_path / "results", tmp_path / "dist")
+    md = (tmp_path / "dist" / "release-report.md").read_text(encoding="utf-8")
+    assert "a" * 64 not in md
+    assert "No hashes: \\[checksums.malformed-line\\]" in md
+
+
 def test_verification_commands_use_the_configured_identity(tmp_path: Path) -> None:
     md, html = render(tmp_path, all_passed())
-    release = report.read_release(ROOT / "pyproject.toml")
-    identity = (
-        f"https://github.com/{release.repository}/{release.workflow}@refs/tags/v{release.version}"
-    )
-    assert identity == release.identity
-    commands = report.verify_commands(release)
+    config = read_release_config(ROOT / "pyproject.toml")
+    version = project_name_version(ROOT / "pyproject.toml")[1]  # what the report shows
+    identity = f"https://github.com/{config.repository}/{config.workflow}@refs/tags/v{version}"
+    assert identity == config.identity(f"v{version}")
+    commands = verification_commands(config, version)
     # Runs outside a checkout, from an empty folder: everything comes by plain URL.
-    assert "scripts/nox" not in commands and f"VERSION={release.version}\n" in commands
-    assert f"https://github.com/{release.repository}/releases/download/v$VERSION" in commands
-    assert 'IDENTITY="' + identity.replace(release.version, "$VERSION") + '"' in commands
+    assert "scripts/nox" not in commands and f"VERSION={version}\n" in commands
+    assert f"https://github.com/{config.repository}/releases/download/v$VERSION" in commands
+    assert 'IDENTITY="' + identity.replace(version, "$VERSION") + '"' in commands
     assert "sha256sum --check --ignore-missing SHA256SUMS" in commands
-    assert f"--cert-oidc-issuer {release.issuer}" in commands
+    assert f"--cert-oidc-issuer {config.oidc_issuer}" in commands
     assert "--require-hashes" in commands
     # The report shows them verbatim in a code block (HTML-escaped in the HTML).
     for line in commands.splitlines():
@@ -251,7 +262,7 @@ def test_terminal_colour_codes_never_reach_the_reports(tmp_path: Path) -> None:
         details={"rehearsal": {"output_tail": f"{red}ERROR{reset} line 1\n\x1b[1mbold\x1b[22m"}},
     )
     md, html = render(tmp_path, all_passed(build=failed))
-    terminal = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
+    terminal = report.render_terminal(report_load.load(tmp_path / "results", tmp_path / "dist"))
     for text in (md, html, terminal):
         assert "\x1b" not in text and "\r" not in text
     assert "error: the build broke" in md and "ERROR line 1" in md and "bold" in md
@@ -290,7 +301,7 @@ def test_terminal_summary_shows_failures_with_their_output(tmp_path: Path) -> No
         details={"rehearsal": {"output_tail": "line 1\nthe real reason", "log": "/x/version.log"}},
     )
     write_results(tmp_path / "results", all_passed(version=failed))
-    text = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
+    text = report.render_terminal(report_load.load(tmp_path / "results", tmp_path / "dist"))
     assert "NOT RELEASABLE" in text
     assert "version FAILED: tag v0.2.0 != pyproject 0.1.0" in text
     assert "  | the real reason" in text
@@ -301,7 +312,7 @@ def test_terminal_summary_shows_failures_with_their_output(tmp_path: Path) -> No
 def test_a_missing_result_is_not_run_not_passed(tmp_path: Path) -> None:
     results = [r for r in all_passed() if r.gate != "sbom"]
     write_results(tmp_path / "results", results)
-    loaded = report.load(tmp_path / "results", tmp_path / "dist")
+    loaded = report_load.load(tmp_path / "results", tmp_path / "dist")
     sbom = next(r for r in loaded.results if r.gate == "sbom")
     assert sbom.status is Status.NOT_RUN
 
@@ -310,7 +321,7 @@ def test_a_missing_result_is_not_run_not_passed(tmp_path: Path) -> None:
 def test_renderers_are_deterministic(tmp_path: Path, renderer: object) -> None:
     write_results(tmp_path / "results", all_passed())
     write_dist(tmp_path / "dist")
-    document = report.build_document(report.load(tmp_path / "results", tmp_path / "dist"))
+    document = report.build_document(report_load.load(tmp_path / "results", tmp_path / "dist"))
     assert renderer(document) == renderer(document)  # type: ignore[operator]
 
 
@@ -321,7 +332,7 @@ def test_command_line_rerenders_the_reports(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "release_gates.report",
+            "release_gates.rehearsal.report",
             "--results",
             str(tmp_path / "results"),
             "--dist",
@@ -349,7 +360,7 @@ def test_a_long_multi_line_summary_is_one_line_in_tables_and_whole_under_problem
     assert len(row) < 320
     problems = md[md.index("## Problems") : md.index("## Hashes")]
     assert "Traceback\n  more" in problems
-    text = report.render_terminal(report.load(tmp_path / "results", tmp_path / "dist"))
+    text = report.render_terminal(report_load.load(tmp_path / "results", tmp_path / "dist"))
     assert all(len(line) < 260 for line in text.splitlines())
 
 

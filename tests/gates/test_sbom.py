@@ -22,15 +22,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.gates.helpers import EPOCH, build_dists
+from tests.gates.helpers import EPOCH, Run, build_dists, run_gate_cli
 
-from release_gates import constraints, licence_reading, sbom
-from release_gates.checksums import write_sha256sums
-from release_gates.licenses import load_policy
-from release_gates.lockfile import group_by_closure, read_lock, resolve, supported_pythons
+from release_gates import constraints, licence_reading
+from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.lockfile import (
+    closure_label,
+    group_by_closure,
+    read_lock,
+    resolve,
+    supported_pythons,
+)
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import sbom, sbom_checks
+from release_gates.gates.licenses import load_policy
+from release_gates.gates.licenses_spdx import Verdict
 from release_gates.problems import GateFailure
-from release_gates.spdx import Verdict
-from release_gates.tomlfile import load_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL_PACKAGES = {"pip", "setuptools", "wheel", "hatchling", "build"}
@@ -65,22 +72,14 @@ def make_project(
     return where
 
 
-def run_gate(
-    monkeypatch: pytest.MonkeyPatch,
-    source: Path,
-    dist: Path,
-    results: Path,
-    every_closure: bool = False,
-) -> tuple[int, dict[str, Any]]:
-    """Run the real gate in-process; its exit code and the JSON result it wrote.
+def run_gate(source: Path, dist: Path, workdir: Path, every_closure: bool = False) -> Run:
+    """Run the real sbom gate on ``dist``, dated reproducibly.
 
     By default only this interpreter's closure; ``every_closure`` as the release does.
     """
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(results))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     python = [] if every_closure else ["--python", sys.executable]
-    code = sbom.main(["--dist", str(dist), "--source", str(source), *python])
-    return code, json.loads((results / "sbom.json").read_text(encoding="utf-8"))
+    args = ["--dist", str(dist), "--source", str(source), *python]
+    return run_gate_cli("sbom", args, workdir, env={"SOURCE_DATE_EPOCH": EPOCH}, timeout=600)
 
 
 def _closure_labels() -> dict[str, str]:
@@ -89,7 +88,7 @@ def _closure_labels() -> dict[str, str]:
     groups = group_by_closure(
         read_lock(ROOT / "security" / "runtime.txt"), supported_pythons(classifiers)
     )
-    return {(f"py{g[0]}" if len(g) == 1 else f"py{g[0]}-{g[-1]}"): g[0] for g in groups.values()}
+    return {closure_label(g): g[0] for g in groups.values()}
 
 
 CLOSURES = _closure_labels()
@@ -115,22 +114,17 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     dist = base / "dist"
     build_dists(stub, dist)
     write_sha256sums(dist, [p for p in dist.iterdir() if p.name != "SHA256SUMS"])
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        runs = []
-        for attempt in range(2):
-            code, result = run_gate(
-                monkeypatch, source, dist, base / f"results{attempt}", every_closure=True
-            )
-            assert code == 0, result
-            outputs = {
-                p.name: p.read_bytes()
-                for p in dist.iterdir()
-                if p.name.endswith((".json", ".md", ".html", ".txt"))
-            }
-            runs.append((result, outputs))
-    finally:
-        monkeypatch.undo()
+    runs = []
+    for attempt in range(2):
+        ran = run_gate(source, dist, base / f"results{attempt}", every_closure=True)
+        result = ran.result
+        assert ran.returncode == 0, result
+        outputs = {
+            p.name: p.read_bytes()
+            for p in dist.iterdir()
+            if p.name.endswith((".json", ".md", ".html", ".txt"))
+        }
+        runs.append((result, outputs))
     name, version = project["name"], project["version"]
     boms = {
         label: json.loads(runs[0][1][f"{name}-{version}.{label}.cdx.json"]) for label in CLOSURES
@@ -208,7 +202,7 @@ def test_every_sbom_root_is_bound_to_both_dists(real: dict[str, Any]) -> None:
         root = bom["metadata"]["component"]
         assert (root["name"], root["version"]) == (real["name"], real["version"])
         assert root["purl"] == f"pkg:pypi/{real['name']}@{real['version']}"
-        assert sbom.dist_hashes(bom) == actual
+        assert sbom_checks.dist_hashes(bom) == actual
 
 
 def test_two_runs_are_byte_identical_and_dated_from_source_date_epoch(
@@ -235,12 +229,12 @@ def test_two_runs_are_byte_identical_and_dated_from_source_date_epoch(
 def test_output_is_valid_cyclonedx_1_6_and_invalid_output_is_caught(real: dict[str, Any]) -> None:
     for bom in real["boms"].values():
         assert bom["specVersion"] == "1.6"
-        sbom.validate(sbom.serialize(bom))
+        sbom_checks.validate(sbom.serialize(bom))
     broken = copy.deepcopy(real["bom"])
     broken["components"][0]["hashes"][0]["content"] = "not-a-sha256"
     with pytest.raises(GateFailure) as caught:
-        sbom.validate(sbom.serialize(broken))
-    assert caught.value.problem is sbom.SCHEMA_INVALID
+        sbom_checks.validate(sbom.serialize(broken))
+    assert caught.value.problem is sbom_checks.SCHEMA_INVALID
 
 
 def test_renderings_list_every_component(real: dict[str, Any]) -> None:
@@ -255,7 +249,7 @@ def test_renderings_list_every_component(real: dict[str, Any]) -> None:
             row = f"| {component['name']} | {component['version']} | MIT | {component['purl']} |"
             assert row in markdown
             assert f"<td>{component['name']}</td><td>{component['version']}</td>" in html
-    for name, digest in sbom.dist_hashes(real["bom"]).items():
+    for name, digest in sbom_checks.dist_hashes(real["bom"]).items():
         assert f"| {name} | {digest} |" in markdown and digest in html
 
 
@@ -270,15 +264,15 @@ def test_component_without_hash_or_extra_tool_is_rejected(real: dict[str, Any]) 
     unhashed = copy.deepcopy(real["bom"])
     del unhashed["components"][0]["hashes"]
     with pytest.raises(GateFailure) as caught:
-        sbom.check_components(unhashed, locked, "3.x", lock)
-    assert caught.value.problem is sbom.MISSING_HASH
+        sbom_checks.check_components(unhashed, locked, "3.x", lock)
+    assert caught.value.problem is sbom_checks.MISSING_HASH
     with_pip = copy.deepcopy(real["bom"])
     with_pip["components"].append(
         {"name": "pip", "version": "25.3", "licenses": [{"license": {"id": "MIT"}}]}
     )
     with pytest.raises(GateFailure) as caught:
-        sbom.check_components(with_pip, locked, "3.x", lock)
-    assert caught.value.problem is sbom.COMPONENTS_MISMATCH
+        sbom_checks.check_components(with_pip, locked, "3.x", lock)
+    assert caught.value.problem is sbom_checks.COMPONENTS_MISMATCH
     assert "pip 25.3" in str(caught.value)
 
 
@@ -311,12 +305,11 @@ def local_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ign
     return make
 
 
-def test_local_dependency_with_licence_passes(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_local_dependency_with_licence_passes(local_release: Any, tmp_path: Path) -> None:
     source, dist = local_release("Apache-2.0")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 0, result
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 0, result
     [row] = result["details"]["sboms"][0]["components"]
     assert (row["name"], row["version"], row["licence"]) == ("tinylib", "1.0", "Apache-2.0")
 
@@ -325,31 +318,32 @@ def test_dependency_without_licence_fails(
     local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, dist = local_release(None)
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "sbom.missing-licence"
     assert "tinylib 1.0" in result["summary"]
     assert not list(dist.glob("*.cdx.json"))
 
 
 def test_lock_that_no_longer_meets_the_wheel_requirements_fails(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    local_release: Any, tmp_path: Path
 ) -> None:
     source, dist = local_release("MIT", requirement="tinylib>=2")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "sbom.requirement-unmet"
     assert "tinylib>=2" in result["summary"]
 
 
-def test_dist_changed_after_sha256sums_fails(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dist_changed_after_sha256sums_fails(local_release: Any, tmp_path: Path) -> None:
     source, dist = local_release("MIT")
     sdist = next(dist.glob("*.tar.gz"))
     sdist.write_bytes(sdist.read_bytes() + b"\0")
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 1
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "dists.sums-invalid"
 
 
@@ -357,12 +351,11 @@ def test_without_git_or_source_date_epoch_it_refuses(
     local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, dist = local_release("MIT")
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(tmp_path / "results"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    code = sbom.main(["--dist", str(dist), "--source", str(source), "--python", sys.executable])
-    result = json.loads((tmp_path / "results" / "sbom.json").read_text(encoding="utf-8"))
-    assert code == 1 and result["problem_code"] == "sbom.no-source-date-epoch"
+    args = ["--dist", str(dist), "--source", str(source), "--python", sys.executable]
+    ran = run_gate_cli("sbom", args, tmp_path, timeout=600)
+    assert ran.returncode == 1 and ran.problem == "sbom.no-source-date-epoch"
 
 
 def component_licences(result: dict[str, Any], dist: Path) -> list[Any]:
@@ -373,13 +366,14 @@ def component_licences(result: dict[str, Any], dist: Path) -> list[Any]:
 
 
 def test_legacy_licence_text_is_recorded_as_a_licence_name_and_both_gates_agree(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    local_release: Any, tmp_path: Path
 ) -> None:
     """Reported: `License: MIT License` passed the licences gate but blocked the SBOM gate
     (cyclonedx-py drops non-SPDX text) with advice saying it "declares no licence"."""
     source, dist = local_release('{ text = "MIT License" }')
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 0, result
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 0, result
     licences, _ = component_licences(result, dist)
     assert licences == [{"license": {"acknowledgement": "declared", "name": "MIT License"}}]
     # The licences gate judges the same reading of the same metadata: allowed.
@@ -392,7 +386,7 @@ def test_legacy_licence_text_is_recorded_as_a_licence_name_and_both_gates_agree(
 
 
 def test_reviewed_override_is_recorded_as_a_concluded_licence(
-    local_release: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    local_release: Any, tmp_path: Path
 ) -> None:
     source, dist = local_release('{ text = "See LICENSE.txt" }')
     expires = datetime.date.today() + datetime.timedelta(days=30)
@@ -402,8 +396,9 @@ def test_reviewed_override_is_recorded_as_a_concluded_licence(
         f"expires = {expires.isoformat()}\n",
         encoding="utf-8",
     )
-    code, result = run_gate(monkeypatch, source, dist, tmp_path / "results")
-    assert code == 0, result
+    ran = run_gate(source, dist, tmp_path / "results")
+    result = ran.result
+    assert ran.returncode == 0, result
     licences, properties = component_licences(result, dist)
     assert licences == [{"acknowledgement": "concluded", "expression": "MIT"}]
     assert {p["name"]: p["value"] for p in properties} == {

@@ -10,18 +10,16 @@ and a one-test suite that checks it imports the installed copy.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from tests.gates.helpers import build_dists
+from tests.gates.helpers import Run, build_dists, run_gate_cli
 
-from release_gates import smoke
-from release_gates.checksums import write_sha256sums
-from release_gates.pythons import find_pythons, probe
+from release_gates._internal.checksums import write_sha256sums
+from release_gates.gates import smoke
+from release_gates.gates.smoke_pythons import find_pythons, probe
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = "0.1.0"
@@ -87,13 +85,10 @@ def make_release(base: Path, printed_version: str = VERSION) -> tuple[Path, Path
     return source, dist
 
 
-def run_smoke(
-    monkeypatch: pytest.MonkeyPatch, source: Path, dist: Path, pythons: str, results: Path
-) -> tuple[int, dict[str, Any]]:
-    """The real gate, in-process; its exit code and JSON result."""
-    monkeypatch.setenv("RELEASE_GATES_RESULTS", str(results))
-    code = smoke.main(["--dist", str(dist), "--source", str(source), "--pythons", pythons])
-    return code, json.loads((results / "smoke.json").read_text(encoding="utf-8"))
+def run_smoke(source: Path, dist: Path, pythons: str) -> Run:
+    """Run the real smoke gate on ``dist`` with ``source``'s locks, example and tests."""
+    args = ["--dist", str(dist), "--source", str(source), "--pythons", pythons]
+    return run_gate_cli("smoke", args, dist.parent, timeout=900)
 
 
 def two_pythons() -> str:
@@ -104,30 +99,29 @@ def two_pythons() -> str:
 
 
 def test_good_release_passes_on_two_pythons(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
 ) -> None:
     source, dist = make_release(tmp_path)
-    code, result = run_smoke(monkeypatch, source, dist, two_pythons(), tmp_path / "results")
-    assert code == 0, result
+    ran = run_smoke(source, dist, two_pythons())
+    result = ran.result
+    assert ran.returncode == 0, result
     rows = result["details"]["pythons"]
     this = f"{sys.version_info[0]}.{sys.version_info[1]}"
     assert rows[0]["python"].startswith("3.9.") and rows[1]["python"].startswith(f"{this}.")
     for row in rows:
         assert {row[step] for step in smoke.STEPS} == {"passed"}
     assert "built into a wheel" in result["details"]["sdist_note"]
-    printed = capsys.readouterr().out
-    assert "install wheel" in printed and rows[0]["python"] in printed
+    assert "install wheel" in ran.output and rows[0]["python"] in ran.output
     # Nothing was written into the source tree (the venvs live in a temporary directory).
     assert not list(source.rglob("__pycache__")) and not list(source.rglob("*.duckdb"))
 
 
-def test_wrong_version_printed_fails_naming_python_and_step(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_wrong_version_printed_fails_naming_python_and_step(tmp_path: Path) -> None:
     source, dist = make_release(tmp_path, printed_version="9.9.9")
     this = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    code, result = run_smoke(monkeypatch, source, dist, this, tmp_path / "results")
-    assert code == 1
+    ran = run_smoke(source, dist, this)
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "smoke.failed"
     assert f"Python {this}." in result["summary"] and "/ version (wheel)" in result["summary"]
     assert "'duckalog 9.9.9'" in result["summary"]
@@ -136,22 +130,22 @@ def test_wrong_version_printed_fails_naming_python_and_step(
     assert row["install wheel"] == row["install sdist"] == row["example"] == "passed"
 
 
-def test_requested_missing_python_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requested_missing_python_fails(tmp_path: Path) -> None:
     source, dist = make_release(tmp_path)
-    code, result = run_smoke(monkeypatch, source, dist, "3.99", tmp_path / "results")
-    assert code == 1
-    assert result["problem_code"] == "pythons.missing"
+    ran = run_smoke(source, dist, "3.99")
+    result = ran.result
+    assert ran.returncode == 1
+    assert result["problem_code"] == "smoke.python-missing"
     assert "3.99" in result["summary"]
 
 
-def test_dist_tampered_after_sha256sums_fails_before_installing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_dist_tampered_after_sha256sums_fails_before_installing(tmp_path: Path) -> None:
     source, dist = make_release(tmp_path)
     wheel = next(dist.glob("*.whl"))
     wheel.write_bytes(wheel.read_bytes() + b"tampered")
-    code, result = run_smoke(monkeypatch, source, dist, "3.99", tmp_path / "results")
-    assert code == 1
+    ran = run_smoke(source, dist, "3.99")
+    result = ran.result
+    assert ran.returncode == 1
     assert result["problem_code"] == "dists.sums-invalid"
     assert wheel.name in result["summary"]
 

@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates.checksums import write_sha256sums
-from release_gates.index_seed import write_wheel
-from release_gates.local_index import LocalIndex, local_index
+from release_gates._internal.checksums import write_sha256sums
+from standins.index_seed import write_wheel
+from standins.local_index import LocalIndex, local_index
 
 MINTED = "pypi-AgEIcHlwaS5vcmcCJDRiNjM-minted-token-never-printed"
 OIDC = "eyJhbGciOi.job-oidc-token.never-printed"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates.checksums import write_sha256sums
+from release_gates._internal.checksums import write_sha256sums
+from release_gates.gates.verify import release_identity
 from release_gates.problems import GateFailure
-from release_gates.verify import release_identity
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "sigstore"
@@ -200,4 +200,4 @@ def test_release_identity_fails_without_configuration(tmp_path: Path) -> None:
     pyproject.write_text("[project]\nname = 'x'\n", encoding="utf-8")
     with pytest.raises(GateFailure) as failure:
         release_identity("v1.0.0", pyproject)
-    assert failure.value.problem.code == "verify.bad-release-config"
+    assert failure.value.problem.code == "release_config.invalid"

@@ -5,21 +5,20 @@
 from __future__ import annotations
 
 import io
-import os
 import socket
-import subprocess
-import sys
 import tarfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import version as gate
-from release_gates.index_seed import earlier_version, seeded_index, write_wheel
+from release_gates import version_index
+from release_gates.gates import version as gate
 from release_gates.problems import GateFailure
-from release_gates.result import GateResult, Status
+from release_gates.result import Status
+from standins.index_seed import earlier_version, seeded_index, write_wheel
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,42 +42,30 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield simple_url
 
 
-def run_cli(
-    root: Path, *args: str, tmp_path: Path, env: dict[str, str] | None = None
-) -> tuple[int, GateResult, str]:
-    """Run the real CLI in a subprocess; return exit code, JSON result, GITHUB_OUTPUT text.
+def run_cli(root: Path, *args: str, tmp_path: Path, env: dict[str, str] | None = None) -> Run:
+    """Run the real gate; what it writes to ``$GITHUB_OUTPUT`` is in :func:`github_output`.
 
     Without ``--index-url`` it runs ``--offline``: tests never read a real index.
     """
-    results = tmp_path / "results"
     output = tmp_path / "github_output"
     output.write_text("")
     if "--index-url" not in args and "--offline" not in args:
         args = (*args, "--offline")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "RELEASE_INDEX_SIMPLE_URL"},
-        "PYTHONPATH": str(ROOT / "tools"),
-        "RELEASE_GATES_RESULTS": str(results),
-        "GITHUB_OUTPUT": str(output),
-        **(env or {}),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "release_gates.version", "--root", str(root), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    result = GateResult.from_json((results / "version.json").read_text())
-    return done.returncode, result, output.read_text()
+    # An index the environment names (a rehearsal's) is never read unless a test says so.
+    full_env = {"GITHUB_OUTPUT": str(output), "RELEASE_INDEX_SIMPLE_URL": "", **(env or {})}
+    return run_gate_cli("version", ["--root", str(root), *args], tmp_path, env=full_env)
+
+
+def github_output(tmp_path: Path) -> str:
+    """What the last :func:`run_cli` in ``tmp_path`` wrote to ``$GITHUB_OUTPUT``."""
+    return (tmp_path / "github_output").read_text()
 
 
 def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path, index: str) -> None:
     root = make_project(tmp_path, "1.2.4", ("1.2.4",))
-    code, result, outputs = run_cli(
-        root, "--tag", "v1.2.4", "--index-url", index, tmp_path=tmp_path
-    )
-    assert code == 0
+    ran = run_cli(root, "--tag", "v1.2.4", "--index-url", index, tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 0
     assert result.status is Status.PASSED, result.summary
     # The index was really read: it lists the other versions, and 1.2.4 is not among them.
     assert result.details["index_check"] == "passed"
@@ -86,28 +73,30 @@ def test_tag_matching_pyproject_passes_and_writes_outputs(tmp_path: Path, index:
     assert f"not yet on {index}" in result.summary
     assert result.details["version"] == "1.2.4"
     assert result.details["channel"] == "pypi"
-    assert "version=1.2.4\n" in outputs
-    assert "channel=pypi\n" in outputs
+    assert "version=1.2.4\n" in github_output(tmp_path)
+    assert "channel=pypi\n" in github_output(tmp_path)
 
 
 def test_tag_pyproject_mismatch_fails_naming_both(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3", "1.2.4"))
-    code, result, outputs = run_cli(root, "--tag", "v1.2.4", tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, "--tag", "v1.2.4", tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.status is Status.FAILED
     assert result.problem_code == "version.pyproject-mismatch"
     assert result.summary == (
         "release version '1.2.4' (from tag v1.2.4) differs from pyproject.toml "
         "[project].version '1.2.3'"
     )
-    assert outputs == ""  # nothing downstream may run on a failed decision
+    assert github_output(tmp_path) == ""  # nothing downstream may run on a failed decision
 
 
 def test_whitespace_in_pyproject_version_is_named_and_quoted(tmp_path: Path) -> None:
     """Reported: `version = " 1.0.0"` came out as "1.0.0 differs from 1.0.0"."""
     root = make_project(tmp_path, " 1.0.0", ("1.0.0",))
-    code, result, _ = run_cli(root, "--tag", "v1.0.0", tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, "--tag", "v1.0.0", tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.not-normalized"
     assert result.summary == (
         "' 1.0.0' (from pyproject.toml [project].version) is not in normalized PEP 440 form "
@@ -127,12 +116,13 @@ def test_local_version_is_refused_for_every_channel(tmp_path: Path, how: str, ch
         "dispatch": ("--version", "0.2.0+abc", "--channel", channel, "--confirm", "0.2.0+abc"),
         "pyproject": ("--channel", channel),
     }[how]
-    code, result, outputs = run_cli(root, *args, tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, *args, tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.local-version"
     assert "'0.2.0+abc'" in result.summary and "'+abc'" in result.summary
     assert "PyPI and TestPyPI refuse local versions" in result.summary
-    assert outputs == ""
+    assert github_output(tmp_path) == ""
 
 
 @pytest.mark.parametrize(
@@ -145,27 +135,26 @@ def test_version_already_on_the_index_fails_naming_its_files(
 ) -> None:
     """Reported: a fix committed without a bump passed every gate until "File already exists"."""
     root = make_project(tmp_path, version, (version,))
-    code, result, outputs = run_cli(
-        root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path
-    )
-    assert code == 1
+    ran = run_cli(root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.already-on-index"
     assert result.summary == f"duckalog {version} is already on {index}: {files}"
-    assert outputs == ""
+    assert github_output(tmp_path) == ""
 
 
 def test_offline_without_index_is_not_run_never_passed(tmp_path: Path, index: str) -> None:
     root = make_project(tmp_path, "1.2.4", ("1.2.4",))
-    code, result, _ = run_cli(root, "--offline", tmp_path=tmp_path)
-    assert code == 0
+    ran = run_cli(root, "--offline", tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 0
     assert result.status is Status.NOT_RUN
     assert "index check NOT RUN" in result.summary
     assert result.details["index_check"] == "not run"
     # The rehearsal hands its local index over by environment: then the check runs offline too.
-    code, result, _ = run_cli(
-        root, "--offline", tmp_path=tmp_path, env={"RELEASE_INDEX_SIMPLE_URL": index}
-    )
-    assert code == 0 and result.status is Status.PASSED, result.summary
+    ran = run_cli(root, "--offline", tmp_path=tmp_path, env={"RELEASE_INDEX_SIMPLE_URL": index})
+    result = ran.gate_result
+    assert ran.returncode == 0 and result.status is Status.PASSED, result.summary
     assert result.details["index"] == index
 
 
@@ -174,14 +163,14 @@ def test_unreadable_index_fails_closed(tmp_path: Path) -> None:
     with socket.socket() as bound:  # bound, never listening: connections are refused
         bound.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{bound.getsockname()[1]}/simple/"
-        code, result, _ = run_cli(root, "--index-url", url, tmp_path=tmp_path)
-    assert code == 1
+        ran = run_cli(root, "--index-url", url, tmp_path=tmp_path)
+        result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.index-unreadable"
     assert url in result.summary
 
 
 def test_channel_default_index_and_seed_versions() -> None:
-    from release_gates import version_index
 
     assert version_index.index_for("pypi", None, {}, offline=False) == "https://pypi.org/simple/"
     assert version_index.index_for("testpypi", None, {}, offline=False) == (
@@ -286,8 +275,9 @@ def write_dists(dist: Path, wheel_version: str, sdist_version: str) -> None:
 def test_dist_metadata_agreeing_passes(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
     write_dists(root / "dist", "1.2.3", "1.2.3")
-    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
-    assert code == 0, result.summary
+    ran = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 0, result.summary
     assert result.details["dists_checked"] == [
         "duckalog-1.2.3-py3-none-any.whl",
         "duckalog-1.2.3.tar.gz",
@@ -297,8 +287,9 @@ def test_dist_metadata_agreeing_passes(tmp_path: Path) -> None:
 def test_dist_metadata_mismatch_fails_naming_both(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
     write_dists(root / "dist", "1.2.3", "1.2.2")
-    code, result, _ = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
-    assert code == 1
+    ran = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
+    result = ran.gate_result
+    assert ran.returncode == 1
     assert result.problem_code == "version.dist-mismatch"
     assert "duckalog-1.2.3.tar.gz" in result.summary
     assert "'1.2.2'" in result.summary and "'1.2.3'" in result.summary

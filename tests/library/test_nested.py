@@ -212,7 +212,7 @@ def test_a_portable_tree_moves_as_a_folder(
         moved / "catalog.duckdb",
         "SELECT name, definition FROM _duckalog.session WHERE kind = 'attach' ORDER BY position",
     )
-    assert [(name, '"path": "ref/' in definition) for name, definition in stored] == [
+    assert [(name, '"path": "ref/' in str(definition)) for name, definition in stored] == [
         ("rates_db", True),
         ("ref", True),
     ]

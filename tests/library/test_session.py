@@ -19,12 +19,12 @@ from duckalog.config.resolved import Catalog, Located, Origin
 
 ORIGIN = Origin(Path("conf.yaml"), "x")
 names = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs")),  # type: ignore[arg-type]
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs")),
     min_size=1,
     max_size=20,
 )
 texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
     max_size=30,
 )
 

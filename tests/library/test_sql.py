@@ -31,13 +31,13 @@ FRAGMENTS = ['"', "'", ";", "--", "/*", "*/", "DROP TABLE t", " ", "`", "\\", "$
 # Printable text (no control characters: the model rejects them) mixed with SQL metacharacters.
 names = st.one_of(
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cc", "Cs")),  # type: ignore[arg-type]
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs")),
         min_size=1,
         max_size=24,
     ),
     st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=8).map("".join),
 )
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+texts = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"))
 
 
 def located_views(*views: View) -> tuple[Located[View], ...]:

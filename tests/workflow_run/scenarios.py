@@ -21,7 +21,7 @@ from typing import Any
 import tomllib
 from packaging.markers import Marker
 
-from release_gates.osv_server import OsvServer, advisory
+from standins.osv_server import OsvServer, advisory
 from workflow_run import events
 from workflow_run.clone import throwaway_clone
 from workflow_run.nox_runner import seed_nox

@@ -52,7 +52,7 @@ def test_build_is_told_the_version_the_version_job_decided(release: RunOutcome) 
     step = release.job("build").step(
         "Build gate (clean export, reproducibility proof, inspection, SHA256SUMS)"
     )
-    assert f"release_gates.build --expect-version {VERSION}" in step.text
+    assert f"release_gates.gates.build --expect-version {VERSION}" in step.text
 
 
 def test_the_audit_fails_on_the_advisory_and_says_so(release: RunOutcome) -> None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import workflow_policy as policy
+from release_gates.workflow import policy_artifacts
+from release_gates.workflow.model import Workflow
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
@@ -30,11 +31,8 @@ SMOKE_CHECKSUMS = """      - name: Download SHA256SUMS
         run: scripts/nox -s verify -- --checksums-only dist
       - name: Smoke gate"""
 
-ATTEST_NEEDS = """    needs: [version, build, smoke, sbom]
-    runs-on: ubuntu-24.04
-    timeout-minutes: 10
-    permissions:
-      contents: read # check out the checksum verification code"""
+ATTEST_NEEDS = """    needs: [version, audit, build, rebuild-macos, smoke, sbom]
+    if: ${{ !inputs.dry_run }}"""
 
 # name -> (what to replace, by what, the rule that must object, where)
 MUTATIONS: dict[str, tuple[str, str, str, str]] = {
@@ -65,8 +63,8 @@ MUTATIONS: dict[str, tuple[str, str, str, str]] = {
         "publish.yml/smoke/Re-check SHA256SUMS",
     ),
     "upload path that no longer holds what is read": (
-        "          path: dist/*.cdx.json\n",
-        "          path: dist/*.spdx.json\n",
+        "            dist/*.cdx.json\n            dist/*-constraints.txt\n",
+        "            dist/*.spdx.json\n            dist/*-constraints.txt\n",
         "artifact-content",
         "publish.yml/attest/SBOM attestation",
     ),
@@ -74,14 +72,14 @@ MUTATIONS: dict[str, tuple[str, str, str, str]] = {
         ATTEST_NEEDS,
         ATTEST_NEEDS.replace("smoke, sbom]", "smoke]"),
         "artifact-source",
-        "publish.yml/attest/Download the SBOM",
+        "publish.yml/attest/Download the SBOMs",
     ),
 }
 
 
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.yml")), ids=lambda p: p.name)
 def test_real_workflows_hand_over_their_artifacts(path: Path) -> None:
-    assert [str(v) for v in policy.check_artifact_flow(policy.Workflow.load(path))] == []
+    assert [str(v) for v in policy_artifacts.check_artifact_flow(Workflow.load(path))] == []
 
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
@@ -89,7 +87,9 @@ def test_broken_hand_over_is_rejected(name: str) -> None:
     old, new, rule, where = MUTATIONS[name]
     text = PUBLISH.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"the mutation must change exactly one place: {old!r}"
-    found = policy.check_artifact_flow(policy.Workflow.parse("publish.yml", text.replace(old, new)))
+    found = policy_artifacts.check_artifact_flow(
+        Workflow.parse("publish.yml", text.replace(old, new))
+    )
     # The broken hand-over is named where it happens (a missing source may also leave a
     # later step reading a file nothing downloaded: that is reported too).
     assert any(v.rule == rule and v.where.startswith(where) for v in found), [str(v) for v in found]
@@ -101,7 +101,7 @@ def test_the_summary_fault_is_named_precisely() -> None:
         "summary collects the dists, not the checksums (the fault act found)"
     ]
     text = PUBLISH.read_text(encoding="utf-8").replace(old, new)
-    (violation,) = policy.check_artifact_flow(policy.Workflow.parse("publish.yml", text))
+    (violation,) = policy_artifacts.check_artifact_flow(Workflow.parse("publish.yml", text))
     assert violation.message == (
         "reads SHA256SUMS from dist/ (--dist dist), which holds only "
         "['*.tar.gz', '*.whl'] from its downloads"

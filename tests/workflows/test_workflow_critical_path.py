@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The tag -> PyPI critical-path model of publish.yml (release_gates.critical_path)."""
+"""The tag -> PyPI critical-path model of publish.yml (release_gates.workflow.critical_path)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import critical_path
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status, write_result
-from release_gates.workflow_policy import Workflow
+from release_gates.workflow import critical_path
+from release_gates.workflow.model import Workflow
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 GATES = {

@@ -19,7 +19,8 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from release_gates import workflow_policy as policy
+from release_gates.workflow import policy
+from release_gates.workflow.model import Violation, Workflow
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"
@@ -390,8 +391,8 @@ MUTATIONS: dict[str, tuple[Callable[[str], str], str]] = {
 }
 
 
-def violations(source: str) -> list[policy.Violation]:
-    return policy.check_workflow(policy.Workflow.parse("publish.yml", source))
+def violations(source: str) -> list[Violation]:
+    return policy.check_workflow(Workflow.parse("publish.yml", source))
 
 
 def test_round_trip_alone_is_accepted() -> None:

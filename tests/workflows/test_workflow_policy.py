@@ -1,6 +1,6 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The project's own workflow policy (release_gates.workflow_policy) on the real files."""
+"""The project's own workflow policy (release_gates.workflow.policy) on the real files."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from release_gates import pipeline
-from release_gates import workflow_policy as policy
+from release_gates import registry
+from release_gates._internal.noxfile import read_noxfile
+from release_gates.workflow import policy, policy_release
+from release_gates.workflow.model import Workflow, sessions_by_job
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-PUBLISH = policy.Workflow.load(ROOT / ".github" / "workflows" / "publish.yml")
+PUBLISH = Workflow.load(ROOT / ".github" / "workflows" / "publish.yml")
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_follows_the_policy(path: Path) -> None:
-    assert [str(v) for v in policy.check_workflow(policy.Workflow.load(path))] == []
+    assert [str(v) for v in policy.check_workflow(Workflow.load(path))] == []
 
 
 def test_pins_file_matches_the_verified_reference_list() -> None:
@@ -104,11 +106,11 @@ def test_matrices_cover_every_python_with_named_jobs() -> None:
 
 
 def test_every_nox_session_called_exists() -> None:
-    sessions = policy.noxfile_sessions()
+    sessions = read_noxfile().names
     called = {
         s
         for path in WORKFLOWS
-        for names in policy.sessions_by_job(policy.Workflow.load(path)).values()
+        for names in sessions_by_job(Workflow.load(path)).values()
         for s in names
     }
     assert called <= sessions
@@ -142,29 +144,33 @@ def test_noxfile_parser_agrees_with_nox() -> None:
         check=True,
     )
     names = re.findall(r"^[*-] ([\w-]+?)(?:-\d+\.\d+)? ", listed.stdout, re.MULTILINE)
-    assert set(names) == policy.noxfile_sessions()
+    assert set(names) == read_noxfile().names
 
 
 def test_release_graph_matches_the_rehearsal() -> None:
     """Each gate has its job, with the rehearsal's needs, in a compatible order."""
     jobs = PUBLISH.jobs
-    mapping = policy.gate_jobs()
-    calls = policy.sessions_by_job(PUBLISH)
-    for step in pipeline.REHEARSAL:
-        job = mapping[step.session]
-        assert {mapping[n] for n in step.needs} <= set(jobs[job].get("needs", []))
-    for gate in ("version", "licenses", "audit", "build", "smoke", "sbom"):
-        assert gate in calls[gate]
+    mapping = policy_release.gate_jobs()
+    calls = sessions_by_job(PUBLISH)
+    for gate in registry.GATES:
+        job = mapping[gate.name]
+        assert {mapping[n] for n in gate.needs} <= set(jobs[job].get("needs", []))
+    for name in ("version", "licenses", "audit", "build", "smoke", "sbom"):
+        assert name in calls[name]
     assert calls["sign"][-1] == "verify"  # bundles verified right after signing
     assert "publish" in calls["verify-pypi"]
     # Walking the workflow graph in rehearsal order never meets a job before its needs.
     done: set[str] = set()
-    for step in pipeline.REHEARSAL:
-        job = mapping[step.session]
+    for gate in registry.GATES:
+        job = mapping[gate.name]
         gate_needs = set(jobs[job].get("needs", [])) & set(mapping.values())
         assert gate_needs <= done, (job, gate_needs - done)
         done.add(job)
-    assert set(jobs) == set(mapping.values()) | set(pipeline.WORKFLOW_ONLY_JOBS) | {"summary"}
+    assert set(jobs) == policy_release.known_jobs()
+    # Every job that runs a gate maps back to it (the job summary relies on it).
+    for gate in registry.GATES:
+        for job in gate.jobs or (gate.name,):
+            assert registry.gate_of_job(job) is gate, job
 
 
 @pytest.mark.parametrize(
@@ -204,23 +210,21 @@ def test_other_commands_are_rejected(command: str, rule: str) -> None:
 
 
 def test_rehearsal_runs_the_sessions_the_jobs_run() -> None:
-    """`nox -s release` walks pipeline.REHEARSAL with `nox -s <gate>`, as the jobs do."""
-    from release_gates import rehearsal
+    """`nox -s release` runs each registry gate as `nox -s <gate>`, as the jobs do."""
+    from release_gates.rehearsal import cli
 
-    assert rehearsal.REHEARSAL is pipeline.REHEARSAL
-    command = rehearsal.nox_command("python", [])
-    workflow_calls = policy.sessions_by_job(PUBLISH, gates_only=True)
-    mapping = policy.gate_jobs()
-    for step in pipeline.REHEARSAL:
-        argv = command(step, [])
-        assert argv[argv.index("-s") + 1] == step.session
-        assert step.session in policy.noxfile_sessions()
-        callers = [mapping[step.session]] + [
-            job
-            for job, spec in PUBLISH.jobs.items()
-            if mapping[step.session] in spec.get("needs", [])
+    command = cli.nox_command("python", [])
+    workflow_calls = sessions_by_job(PUBLISH, gates_only=True)
+    mapping = policy_release.gate_jobs()
+    sessions = read_noxfile().names
+    for gate in registry.GATES:
+        argv = command(gate, [])
+        assert argv[argv.index("-s") + 1] == gate.name
+        assert gate.name in sessions
+        callers = [mapping[gate.name]] + [
+            job for job, spec in PUBLISH.jobs.items() if mapping[gate.name] in spec.get("needs", [])
         ]
-        assert any(step.session in workflow_calls[job] for job in callers), step.session
+        assert any(gate.name in workflow_calls[job] for job in callers), gate.name
 
 
 def test_dependabot_updates_actions_and_pip_with_a_cooldown() -> None:

@@ -1,32 +1,21 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""publish.yml's release notes and job summary (python -m release_gates.workflow_report)."""
+"""publish.yml's release notes and job summary (python -m release_gates.workflow.report)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.gates.helpers import Run, run_gate_cli
+
+from release_gates._internal.release_config import read_release_config, verification_commands
 from release_gates.result import GateResult, Status, write_result
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def report(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    full_env.pop("RELEASE_GATES_RESULTS", None)
-    full_env.update(env or {}, PYTHONPATH=str(ROOT / "tools"))
-    return subprocess.run(
-        [sys.executable, "-m", "release_gates.workflow_report", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=60,
-        check=False,
-    )
+def report(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    """``nox -s workflow_report -- ARGS``, through the shared gate runner."""
+    return run_gate_cli("workflow_report", args, tmp_path, env=env, timeout=60)
 
 
 def test_notes_are_the_changelog_section(tmp_path: Path) -> None:
@@ -39,22 +28,22 @@ def test_notes_are_the_changelog_section(tmp_path: Path) -> None:
     )
     out = tmp_path / "notes.md"
     result = report(
-        "notes", "--version", "1.2.0", "--output", str(out), "--changelog", str(changelog)
+        tmp_path, "notes", "--version", "1.2.0", "--output", str(out), "--changelog", str(changelog)
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.output
     assert out.read_text(encoding="utf-8") == "### Fixed\n\n- a bug\n"
 
 
 def test_notes_for_the_real_changelog(tmp_path: Path) -> None:
     out = tmp_path / "notes.md"
-    assert report("notes", "--version", "0.1.0", "--output", str(out)).returncode == 0
+    assert report(tmp_path, "notes", "--version", "0.1.0", "--output", str(out)).returncode == 0
     assert "### Added" in out.read_text(encoding="utf-8")
 
 
 def test_notes_without_a_section_fail(tmp_path: Path) -> None:
-    result = report("notes", "--version", "9.9.9", "--output", str(tmp_path / "n.md"))
+    result = report(tmp_path, "notes", "--version", "9.9.9", "--output", str(tmp_path / "n.md"))
     assert result.returncode == 1
-    assert "workflow_report.no-changelog-section" in result.stderr
+    assert "workflow_report.no-changelog-section" in result.output
     assert not (tmp_path / "n.md").exists()
 
 
@@ -78,6 +67,7 @@ def test_failure_summary_names_the_gate_and_the_fix(tmp_path: Path) -> None:
     }
     summary = tmp_path / "summary.md"
     result = report(
+        tmp_path,
         "summary",
         "--results",
         str(results),
@@ -97,7 +87,7 @@ def test_failure_summary_names_the_gate_and_the_fix(tmp_path: Path) -> None:
     assert "<b>" not in text
     assert "Files built by this run" not in text  # nothing was built
     # The job log holds a folded copy (a local act run has no summary page).
-    assert result.stdout == f"::group::Job summary\n{text}::endgroup::\n"
+    assert f"::group::Job summary\n{text}::endgroup::\n" in result.output
 
 
 def test_failure_summary_lists_what_was_built(tmp_path: Path) -> None:
@@ -110,7 +100,7 @@ def test_failure_summary_lists_what_was_built(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     env = {"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)}
     result = report(
-        "summary", "--results", str(tmp_path / "none"), "--dist", str(tmp_path), env=env
+        tmp_path, "summary", "--results", str(tmp_path / "none"), "--dist", str(tmp_path), env=env
     )
     assert result.returncode == 1
     text = summary.read_text(encoding="utf-8")
@@ -125,6 +115,7 @@ def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> Non
     needs = {"version": {"result": "success"}, "publish-pypi": {"result": "success"}}
     summary = tmp_path / "summary.md"
     result = report(
+        tmp_path,
         "summary",
         "--results",
         str(tmp_path / "none"),
@@ -138,22 +129,24 @@ def test_success_summary_lists_hashes_and_verify_commands(tmp_path: Path) -> Non
             "GITHUB_REPOSITORY": "duckalog/duckalog",
         },
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.output
     text = summary.read_text(encoding="utf-8")
     assert f"| duckalog-1.0.0.tar.gz | `{'a' * 64}` |" in text
+    # The user's verification sequence (docs/verifying.md's text) for this version.
+    assert "VERSION=1.0.0\n" in text
     assert (
-        "--cert-identity https://github.com/duckalog/duckalog/.github/workflows/"
-        "publish.yml@refs/tags/v1.0.0"
+        'IDENTITY="https://github.com/duckalog/duckalog/.github/workflows/'
+        'publish.yml@refs/tags/v$VERSION"'
     ) in text
-    assert "gh attestation verify FILE --repo duckalog/duckalog" in text
+    assert verification_commands(read_release_config(), "1.0.0") in text
     assert "https://pypi.org/project/duckalog/1.0.0/" in text
     assert "https://github.com/duckalog/duckalog/releases/tag/v1.0.0" in text
 
 
 def test_summary_without_needs_fails_closed(tmp_path: Path) -> None:
-    result = report("summary", "--results", str(tmp_path), env={"NEEDS": "not json"})
+    result = report(tmp_path, "summary", "--results", str(tmp_path), env={"NEEDS": "not json"})
     assert result.returncode == 1
-    assert "workflow_report.bad-needs" in result.stderr
+    assert "workflow_report.bad-needs" in result.output
 
 
 def test_failed_signature_check_is_reported_under_the_sign_job(tmp_path: Path) -> None:
@@ -164,7 +157,7 @@ def test_failed_signature_check_is_reported_under_the_sign_job(tmp_path: Path) -
     needs = {"sign": {"result": "failure"}, "attest": {"result": "cancelled"}}
     summary = tmp_path / "summary.md"
     env = {"NEEDS": json.dumps(needs), "GITHUB_STEP_SUMMARY": str(summary)}
-    assert report("summary", "--results", str(tmp_path), env=env).returncode == 1
+    assert report(tmp_path, "summary", "--results", str(tmp_path), env=env).returncode == 1
     text = summary.read_text(encoding="utf-8")
     assert "- **sign** [verify.x]: bad identity What to do: Fix." in text
     assert "- **attest**: actions/attest failed" in text

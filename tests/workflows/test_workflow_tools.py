@@ -8,6 +8,7 @@ import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_schema_rejects_a_broken_workflow(tmp_path: Path, tool: Tool) -> None:
     assert result.returncode != 0
 
 
-def zizmor_findings(tool: Tool, path: Path) -> list[dict[str, object]]:
+def zizmor_findings(tool: Tool, path: Path) -> list[dict[str, Any]]:
     result = run(tool("zizmor"), "--offline", "--persona", "auditor", "--format", "json", str(path))
     findings = json.loads(result.stdout)
     assert isinstance(findings, list), result.stderr

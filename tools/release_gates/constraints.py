@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from release_gates.lockfile import Pin
+from release_gates._internal.lockfile import Pin
 
 
 def file_name(stem: str) -> str:

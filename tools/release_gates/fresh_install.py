@@ -32,17 +32,17 @@ from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
-from release_gates import audit, simple_index, version_index
-from release_gates.lockfile import Pin, closure_for, read_lock, supported_pythons
+from release_gates._internal import index, paths
+from release_gates._internal.lockfile import Pin, closure_for, read_lock, supported_pythons
+from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import audit
+from release_gates.gates.audit_waivers import load_waivers
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
-from release_gates.tomlfile import load_toml
-from release_gates.waivers import load_waivers
 
 GATE = "fresh_install"
-ROOT = Path(__file__).resolve().parents[2]
 
 INDEX_UNREADABLE = Problem(
     "fresh_install.index-unreadable",
@@ -70,28 +70,38 @@ VULNERABLE = Problem(
 )
 
 
-def latest_release(index: str, project: str) -> str:
+def _version(text: str | None) -> Version | None:
+    """The PEP 440 version pypi-simple read from a file name, or None for none or an invalid one."""
+    try:
+        return Version(text) if text else None
+    except InvalidVersion:
+        return None
+
+
+def latest_release(index_url: str, project: str) -> str:
     """The highest final (not pre-release) version the index lists files for."""
     try:
-        listed = simple_index.project_files(index, project)
-    except simple_index.IndexReadError as error:
+        listed = index.project_files(index_url, project)
+    except index.IndexReadError as error:
         reason = error.reason
-        raise GateFailure(INDEX_UNREADABLE, index=index, project=project, reason=reason) from error
-    versions = {v for v in map(version_index.file_version, listed) if v is not None}
+        raise GateFailure(
+            INDEX_UNREADABLE, index=index_url, project=project, reason=reason
+        ) from error
+    versions = {v for f in listed.values() if (v := _version(f.version)) is not None}
     finals = sorted(v for v in versions if not v.is_prerelease)
     if not finals:
-        raise GateFailure(NO_RELEASE, index=index, project=project)
+        raise GateFailure(NO_RELEASE, index=index_url, project=project)
     return str(finals[-1])
 
 
-def resolve(requirement: str, python: str, index: str, workdir: Path) -> tuple[Pin, ...]:
+def resolve(requirement: str, python: str, index_url: str, workdir: Path) -> tuple[Pin, ...]:
     """What a fresh install of ``requirement`` gets on ``python`` today (wheels, pip's resolver)."""
     report = workdir / f"report-{python}.json"
     command = [
         sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
         "--disable-pip-version-check", "--no-input", "--report", str(report),
         "--python-version", python, "--only-binary", ":all:",
-        "--index-url", index, requirement,
+        "--index-url", index_url, requirement,
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
@@ -193,7 +203,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m release_gates.fresh_install", description=__doc__
     )
-    parser.add_argument("--root", type=Path, default=ROOT, help="the project checkout")
+    parser.add_argument("--root", type=Path, default=paths.ROOT, help="the project checkout")
     parser.add_argument("--index-url", default="https://pypi.org/simple/", help="simple API")
     parser.add_argument("--project", help="default: [project].name")
     parser.add_argument("--version", help="default: the latest final release on the index")

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
-from release_gates.tomlfile import load_toml
 
 INVALID = Problem(
     "pypi_health.intended-yanks-invalid",

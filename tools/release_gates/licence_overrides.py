@@ -21,8 +21,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from release_gates._internal.tomlfile import load_toml
 from release_gates.problems import GateFailure, Problem
-from release_gates.tomlfile import load_toml
 
 MAX_OVERRIDE_DAYS = 365
 FIELDS = ("package", "version", "license", "reason", "reviewer")
@@ -124,7 +124,7 @@ def load_overrides(path: Path, today: datetime.date | None = None) -> list[Overr
 
 def _check_spdx(expression: str) -> None:
     # Imported here: license-expression is only in the environments of the gates that judge.
-    from release_gates.spdx import parse_error
+    from release_gates.gates.licenses_spdx import parse_error
 
     error = parse_error(expression)
     if error:

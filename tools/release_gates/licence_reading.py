@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from release_gates.gates.licenses_spdx import SpdxPolicy, Verdict, parse_error
+from release_gates.gates.licenses_spdx import judge as judge_spdx
 from release_gates.licence_overrides import Override
-from release_gates.spdx import SpdxPolicy, Verdict, parse_error
-from release_gates.spdx import judge as judge_spdx
 
 EXPRESSION = "License-Expression"
 LICENSE = "License"

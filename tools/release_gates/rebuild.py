@@ -21,8 +21,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from release_gates import build, export, source_date
-from release_gates.checksums import read_sha256sums, sha256_file
+from release_gates import source_date
+from release_gates._internal.checksums import read_sha256sums, sha256_file
+from release_gates.gates import build
+from release_gates.gates import build_export as export
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

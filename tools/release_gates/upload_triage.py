@@ -47,7 +47,7 @@ from typing import Any
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from packaging.version import Version
 
-from release_gates import checksums, simple_index
+from release_gates._internal import checksums, index, retry
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
@@ -104,7 +104,10 @@ class Triage:
 
 def our_files(dist: Path, sums: Path) -> dict[str, str]:
     """``{file name: sha256}`` of the dists in ``dist``, each vouched for by ``sums``."""
-    listed, _ = checksums.read_sha256sums(sums)
+    try:
+        listed = checksums.load_sha256sums(sums)  # fails closed: no half-read SHA256SUMS
+    except GateFailure as failure:
+        raise GateFailure(BAD_DISTS, dist=dist, sums=sums, problems=failure.message) from failure
     files = {p.name: checksums.sha256_file(p) for p in sorted(dist.glob("*"))}
     files = {n: d for n, d in files.items() if n.endswith(checksums.DIST_SUFFIXES)}
     problems = [
@@ -129,23 +132,41 @@ def release_of(files: Mapping[str, str]) -> tuple[str, str]:
     return str(project), str(version)
 
 
-def served(index: str, project: str, attempts: int, pause: float) -> dict[str, str | None]:
-    """``{file name: sha256 the index declares or serves}``; transient errors retried briefly."""
-    last = ""
-    for attempt in range(attempts):
-        try:
-            listed = simple_index.project_files(index, project)
-            return {
-                name: entry.sha256 or simple_index.served_sha256(entry.url)
-                for name, entry in listed.items()
-            }
-        except simple_index.IndexReadError as error:
-            last = error.reason
-            if not error.retryable:
-                break
-            if attempt + 1 < attempts:
-                time.sleep(pause)
-    raise GateFailure(INDEX_UNREADABLE, index=index, reason=last)
+class _Transient(Exception):
+    """An index read worth retrying (5xx, 429, no answer); the reason is kept."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def served(index_url: str, project: str, attempts: int, pause: float) -> dict[str, str | None]:
+    """``{file name: sha256 the index declares or serves}``; transient errors retried briefly.
+
+    At most ``attempts`` reads, about ``pause`` seconds apart (stamina, with jitter);
+    an index that still cannot be read fails (:data:`INDEX_UNREADABLE`).
+    """
+    policy = retry.RetryPolicy(
+        attempts=attempts, base_delay_s=pause, max_delay_s=pause, max_total_s=attempts * pause + 60
+    )
+    try:
+        for attempt in retry.attempts(policy, _Transient):
+            with attempt:
+                try:
+                    listed = index.project_files(index_url, project)
+                    return {
+                        name: entry.sha256 or index.served_sha256(entry.url)
+                        for name, entry in listed.items()
+                    }
+                except index.IndexReadError as error:
+                    if error.retryable:
+                        raise _Transient(error.reason) from error
+                    raise GateFailure(
+                        INDEX_UNREADABLE, index=index_url, reason=error.reason
+                    ) from error
+    except _Transient as error:
+        raise GateFailure(INDEX_UNREADABLE, index=index_url, reason=error.reason) from error
+    raise AssertionError("unreachable: stamina made no attempt")
 
 
 def _request(url: str, *, data: bytes | None = None, headers: Mapping[str, str] | None = None,

@@ -28,7 +28,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from release_gates import simple_index
+from release_gates._internal import index as simple_api
 from release_gates.problems import GateFailure, Problem
 
 INDEX_URL_ENV = "RELEASE_INDEX_SIMPLE_URL"
@@ -99,8 +99,8 @@ def check_version_free(project: str, version: str, index: str | None) -> IndexCh
     if index is None:
         return IndexCheck(False, None, "--offline and no --index-url: the index was not read")
     try:
-        listed = simple_index.project_files(index, project)
-    except simple_index.IndexReadError as error:
+        listed = simple_api.project_files(index, project)
+    except simple_api.IndexReadError as error:
         raise GateFailure(
             INDEX_UNREADABLE, project=project, version=version, index=index, reason=error.reason
         ) from error
