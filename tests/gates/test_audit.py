@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import vex
 from release_gates._internal.lockfile import closure_for, read_lock
 from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import audit_vex as vex
 from release_gates.gates import sbom_checks
 from release_gates.gates.audit_waivers import load_waivers
 from release_gates.problems import GateFailure

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import source_date
 from release_gates._internal.checksums import verify_sha256sums
 from release_gates.gates import build_export as export
+from release_gates.gates import build_source_date as source_date
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
+from release_gates._internal.spdx import Verdict, judge
 from release_gates.gates.licenses import load_policy
-from release_gates.gates.licenses_spdx import Verdict, judge
 from release_gates.result import Status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -357,9 +357,9 @@ def test_undecidable_text_needs_a_reviewed_override(
 @pytest.mark.parametrize(
     ("licence", "days", "code", "message"),
     [
-        ("MIT", -1, "licenses.override-expired", "the override for see-file 1.0 expired on"),
-        ("MIT License", 30, "licenses.override-invalid", "is not a valid SPDX expression"),
-        ("MIT", 400, "licenses.override-invalid", "more than 365 days ahead"),
+        ("MIT", -1, "licence_overrides.expired", "the override for see-file 1.0 expired on"),
+        ("MIT License", 30, "licence_overrides.invalid", "is not a valid SPDX expression"),
+        ("MIT", 400, "licence_overrides.invalid", "more than 365 days ahead"),
     ],
 )
 def test_expired_or_invalid_override_fails(

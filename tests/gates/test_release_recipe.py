@@ -55,7 +55,7 @@ from pathlib import Path
 import pytest
 
 from release_gates._internal.noxfile import read_noxfile
-from release_gates.version_index import INDEX_URL_ENV
+from release_gates.gates.version_index import INDEX_URL_ENV
 from standins.local_index import LocalIndex, local_index
 
 ROOT = Path(__file__).resolve().parents[2]

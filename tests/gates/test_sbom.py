@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from tests.gates.helpers import EPOCH, Run, build_dists, run_gate_cli
 
-from release_gates import constraints, licence_reading
+from release_gates._internal import licence_reading
 from release_gates._internal.checksums import write_sha256sums
 from release_gates._internal.lockfile import (
     closure_label,
@@ -33,10 +33,11 @@ from release_gates._internal.lockfile import (
     resolve,
     supported_pythons,
 )
+from release_gates._internal.spdx import Verdict
 from release_gates._internal.tomlfile import load_toml
 from release_gates.gates import sbom, sbom_checks
+from release_gates.gates import sbom_constraints as constraints
 from release_gates.gates.licenses import load_policy
-from release_gates.gates.licenses_spdx import Verdict
 from release_gates.problems import GateFailure
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ import pytest
 from tests.gates.helpers import Run, build_dists, run_gate_cli
 
 from release_gates._internal.checksums import write_sha256sums
+from release_gates._internal.pythons import find_pythons, probe
 from release_gates.gates import smoke
-from release_gates.gates.smoke_pythons import find_pythons, probe
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = "0.1.0"
@@ -135,7 +135,7 @@ def test_requested_missing_python_fails(tmp_path: Path) -> None:
     ran = run_smoke(source, dist, "3.99")
     result = ran.result
     assert ran.returncode == 1
-    assert result["problem_code"] == "smoke.python-missing"
+    assert result["problem_code"] == "pythons.missing"
     assert "3.99" in result["summary"]
 
 

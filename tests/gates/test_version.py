@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from tests.gates.helpers import Run, run_gate_cli
 
-from release_gates import version_index
 from release_gates.gates import version as gate
+from release_gates.gates import version_index
 from release_gates.problems import GateFailure
 from release_gates.result import Status
 from standins.index_seed import earlier_version, seeded_index, write_wheel

@@ -17,19 +17,28 @@ Where things are (a folder per role)::
 
     gates/           the eight gates, ``python -m release_gates.gates.<gate>``:
                      version, licenses, audit, build, smoke, sbom, verify, publish;
-                     ``<gate>_<part>.py`` is a part only that gate uses
-    workflow/        tools only the GitHub workflows run: policy (the workflow rules),
-                     report (release notes, job summary), pypi_health, critical_path
+                     ``<gate>_<part>.py`` is a part only that gate uses (e.g.
+                     version_index, build_source_date, audit_vex, sbom_constraints)
+    workflow/        tools only the GitHub workflows run: policy (+ policy_release,
+                     policy_artifacts, model: the workflow rules), report (release
+                     notes, job summary), critical_path, and the registry's tools
+                     rebuild, upload_triage, pypi_health (+ its intended yanks),
+                     fresh_install
     rehearsal/       ``python -m release_gates.rehearsal``: schedule (what runs when),
-                     processes (start and stop process groups), outcome (exit code +
-                     result -> verdict), cli; report (+ document, report_md, report_html)
+                     services (the stand-ins a gate gets), processes (start and stop
+                     process groups), outcome (exit code + result -> verdict), cli;
+                     report (+ report_load, document, report_md, report_html)
     _internal/       plumbing shared by several gates or tools: paths, release_config,
                      checksums (SHA256SUMS), dists, lockfile, venvs, index (a package
                      index's simple API, pypi-simple), index_check, retry (stamina),
-                     noxfile (its sessions), tomlfile, endpoints
+                     noxfile (its sessions), tomlfile, endpoints, pythons, and the
+                     licence reading both licenses and sbom use (licence_reading,
+                     spdx, licence_overrides)
 
-The test stand-ins (a local package index, an OSV server, a fault-injecting
-proxy, a one-request twine) live beside this package in ``tools/standins``.
+The test stand-ins (a local package index, also seeded with an earlier release,
+an OSV server, a fault-injecting proxy, a one-request twine, act's artifact-server
+fix) live beside this package in ``tools/standins``; the harness that runs the
+workflows under act is ``tools/workflow_run``.
 
 Words used with one meaning each: a *gate* is one check of the release order
 (registry entry, nox session, module); the *signature check* verifies Sigstore

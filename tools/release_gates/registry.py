@@ -164,7 +164,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "rebuild",
         "Independent rebuild (publish.yml, macOS): the dists must have the build job's sha256.",
-        module="release_gates.rebuild",
+        module="release_gates.workflow.rebuild",
         locks=("build",),
         # Another OS and runner image than the build job's: see policy_release.
         jobs=("rebuild-macos",),
@@ -174,7 +174,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "upload_triage",
         "After a failed upload attempt: done, permanent (fails) or transient (retry=true).",
-        module="release_gates.upload_triage",
+        module="release_gates.workflow.upload_triage",
         # pypi-simple reads the index; the publish job already trusts this lock.
         locks=("publish",),
     ),
@@ -187,7 +187,7 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "fresh_install",
         "What a fresh `pip install duckalog` of the latest release gets today, audited.",
-        module="release_gates.fresh_install",
+        module="release_gates.workflow.fresh_install",
         locks=("fresh-install",),
     ),
     Tool(

@@ -18,7 +18,7 @@ OSV API). Findings are matched against ``security/waivers.toml``:
 passed) unless the OSV URL is given and reachable, in which case it runs.
 
 With ``--vex-dir DIR`` the result is also written as a CycloneDX VEX,
-``DIR/<name>-<version>.vex.cdx.json`` (:mod:`release_gates.vex`); an audit that
+``DIR/<name>-<version>.vex.cdx.json`` (:mod:`release_gates.gates.audit_vex`); an audit that
 does not run writes none and removes a stale one.
 """
 
@@ -40,7 +40,6 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates import vex
 from release_gates._internal import endpoints
 from release_gates._internal.lockfile import (
     Pin,
@@ -50,6 +49,7 @@ from release_gates._internal.lockfile import (
     write_pinned,
 )
 from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import audit_vex as vex
 from release_gates.gates.audit_waivers import Waiver, load_waivers
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate

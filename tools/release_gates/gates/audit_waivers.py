@@ -6,7 +6,7 @@ Each ``[[waiver]]`` names an advisory ``id`` (any of its aliases matches), the
 ``package`` it concerns, a ``reason`` and an ``expires`` date. A waiver is valid
 through its expiry date; after it the audit fails until someone reviews it again.
 It also states the analysis in CycloneDX VEX terms, which the VEX published with
-the release repeats (:mod:`release_gates.vex`): ``state`` (``not_affected``,
+the release repeats (:mod:`release_gates.gates.audit_vex`): ``state`` (``not_affected``,
 ``false_positive``, ``exploitable`` or ``in_triage``) and, for ``not_affected``,
 the ``justification`` (e.g. ``code_not_reachable``).
 """

@@ -35,13 +35,13 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
-from release_gates import source_date
 from release_gates._internal.checksums import SUMS_NAME, sha256_file, write_sha256sums
 from release_gates._internal.tomlfile import load_toml
 from release_gates.gates import build_export as export
 from release_gates.gates import build_inspect as inspect_dists
 from release_gates.gates import build_policy
 from release_gates.gates import build_reproducible as reproducible
+from release_gates.gates import build_source_date as source_date
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

@@ -107,7 +107,7 @@ def export_commit(
     root, so two exports can differ in file modes. ``mtime`` (seconds since the
     epoch) is then set on every file: ``git archive`` stamps files with the commit
     time, so a build that leaks source mtimes shows up when another one is given
-    (see :func:`release_gates.source_date.second_export_mtime`).
+    (see :func:`release_gates.gates.build_source_date.second_export_mtime`).
     """
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=False)

@@ -11,7 +11,7 @@ Two real tools decide, and this module only wires them and fills liccheck's gaps
   interpreter), against ``security/license-allowlist.toml``. liccheck prefers
   classifiers and calls any ``AND`` expression unknown, so every package that
   declares a ``License-Expression`` (PEP 639), and every package liccheck cannot
-  decide, is also judged as a full SPDX expression (:mod:`release_gates.gates.licenses_spdx`).
+  decide, is also judged as a full SPDX expression (:mod:`release_gates._internal.spdx`).
 
 The universal lock installs other versions on older Pythons (duckdb 1.4 on 3.9):
 the closure of every Python in the ``pyproject.toml`` classifiers is checked too,
@@ -19,7 +19,7 @@ each installed hash-checked into a ``--target`` directory that shadows the check
 environment's own versions while liccheck still runs inside that environment.
 
 What a package declares is read once, the same way the SBOM gate reads it
-(:mod:`release_gates.licence_reading`), with the reviewed overrides of
+(:mod:`release_gates._internal.licence_reading`), with the reviewed overrides of
 ``security/license-overrides.toml``. Unknown or disallowed fails, naming the
 package, the licence it declares and the field or classifier behind the verdict.
 """
@@ -39,7 +39,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates import licence_reading
+from release_gates._internal import licence_reading
+from release_gates._internal.licence_overrides import Override, load_overrides
 from release_gates._internal.lockfile import (
     Pin,
     closure_for,
@@ -48,10 +49,9 @@ from release_gates._internal.lockfile import (
     supported_pythons,
     write_pinned,
 )
+from release_gates._internal.spdx import SpdxPolicy, Verdict
 from release_gates._internal.tomlfile import load_toml
 from release_gates.gates.licenses_reuse import REUSE_LINT, reuse_lint
-from release_gates.gates.licenses_spdx import SpdxPolicy, Verdict
-from release_gates.licence_overrides import Override, load_overrides
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

@@ -20,7 +20,7 @@ the closure of ``--python`` when given). For each:
 3. Add what it cannot know: each component's sha256 (the installed file, plus
    every file of that version the lock allows), the sha256 of both dists on the
    root component, the licences it dropped (read by
-   :mod:`release_gates.licence_reading`, the licences gate's reading: a
+   :mod:`release_gates._internal.licence_reading`, the licences gate's reading: a
    non-SPDX text becomes ``license.name``, a reviewed override an expression
    acknowledged as ``concluded``) and which Pythons the closure is for.
 4. Cross-check (the component set is what the lock resolves for that Python;
@@ -28,7 +28,7 @@ the closure of ``--python`` when given). For each:
    validate against the CycloneDX 1.6 schema and write it.
 
 Beside them go ``<name>-<version>.sbom.md`` / ``.sbom.html`` (every closure) and
-``<name>-<version>-constraints.txt`` (:mod:`~release_gates.constraints`), the
+``<name>-<version>-constraints.txt`` (:mod:`~release_gates.gates.sbom_constraints`), the
 locked closure as a pip constraints file. The output is byte-identical across
 runs: cyclonedx-py's reproducible mode, ``SOURCE_DATE_EPOCH`` from the last
 commit, and sorted JSON.
@@ -49,12 +49,13 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates import constraints, licence_reading
-from release_gates._internal import paths
+from release_gates._internal import licence_reading, paths
 from release_gates._internal.checksums import sha256_file
 from release_gates._internal.dists import Dists, find_dists, project_name_version
+from release_gates._internal.licence_overrides import Override, load_overrides
 from release_gates._internal.lockfile import Pin, read_lock, resolve
 from release_gates._internal.venvs import Venv, clean_env, create_venv, pip_install_locked, run
+from release_gates.gates import sbom_constraints as constraints
 from release_gates.gates import sbom_render
 from release_gates.gates.sbom_checks import (
     ROOT_HASH_MISMATCH,
@@ -67,7 +68,6 @@ from release_gates.gates.sbom_checks import (
     validate,
 )
 from release_gates.gates.sbom_closures import VENV_FAILED, Closure, closures, describe_closure
-from release_gates.licence_overrides import Override, load_overrides
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

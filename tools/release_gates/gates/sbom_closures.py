@@ -23,9 +23,9 @@ from release_gates._internal.lockfile import (
     group_by_closure,
     supported_pythons,
 )
+from release_gates._internal.pythons import find_pythons
 from release_gates._internal.tomlfile import load_toml
 from release_gates._internal.venvs import run
-from release_gates.gates.smoke_pythons import find_pythons
 from release_gates.problems import GateFailure, Problem
 
 VENV_FAILED = Problem(

@@ -41,6 +41,7 @@ from packaging.version import InvalidVersion, Version
 
 from release_gates._internal import paths
 from release_gates._internal.dists import Dists, find_dists, project_name_version
+from release_gates._internal.pythons import Interpreter, find_pythons
 from release_gates._internal.venvs import (
     Completed,
     Venv,
@@ -49,7 +50,6 @@ from release_gates._internal.venvs import (
     pip_install_locked,
     run,
 )
-from release_gates.gates.smoke_pythons import Interpreter, find_pythons
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

@@ -11,7 +11,7 @@ to PyPI must repeat the version in ``--confirm``. A local version (``1.0+abc``) 
 refused for every channel: both indexes refuse it at upload. ``--dist DIR`` also
 compares the version in the built wheel's METADATA and the sdist's PKG-INFO.
 
-Before anything is built, the target index is read (:mod:`release_gates.version_index`):
+Before anything is built, the target index is read (:mod:`release_gates.gates.version_index`):
 a version already there fails, naming its files. ``--offline`` without an index
 URL leaves that check NOT RUN, and the gate's result is then NOT RUN too.
 
@@ -35,8 +35,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from release_gates import version_index
 from release_gates._internal.tomlfile import load_toml
+from release_gates.gates import version_index
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from release_gates import vex
 from release_gates._internal import checksums, paths
 from release_gates._internal.dists import project_name_version
 from release_gates._internal.release_config import ReleaseConfig, read_release_config
+from release_gates.gates import audit_vex as vex
 from release_gates.gates import sbom_render
 from release_gates.problems import GateFailure
 from release_gates.registry import GATES, Gate

@@ -11,7 +11,7 @@ each file the index serves must be listed in that version's GitHub release
 be yanked, and each must carry PEP 740 provenance whose publisher is this
 repository's ``publish.yml``. Anything else — or an index or release that cannot
 be read — fails, naming every finding. A yank listed in the reviewed
-``security/intended-yanks.toml`` (:mod:`release_gates.intended_yanks`) is
+``security/intended-yanks.toml`` (:mod:`release_gates.workflow.pypi_health_intended_yanks`) is
 reported as intended instead of failing; any other yank still fails. The
 comparison is the index check the publish gate runs after an upload
 (:mod:`release_gates._internal.index_check`);
@@ -32,9 +32,9 @@ from pathlib import Path
 from release_gates._internal import checksums, index, paths
 from release_gates._internal.index_check import Mismatch, check_served
 from release_gates._internal.release_config import read_release_config
-from release_gates.intended_yanks import load_intended_yanks
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
+from release_gates.workflow.pypi_health_intended_yanks import load_intended_yanks
 
 GATE = "pypi_health"
 DEFAULT_RELEASE_URL = "https://github.com/{repository}/releases/download/v{version}/SHA256SUMS"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Scheduled check: what does a fresh ``pip install duckalog`` get *today*, and is it safe?
 
-    python -m release_gates.fresh_install [--index-url https://pypi.org/simple/]
+    python -m release_gates.workflow.fresh_install [--index-url https://pypi.org/simple/]
         [--version X.Y.Z] [--python 3.9 ...] [--osv-url URL]
 
 The release was tested, audited and described (SBOM) with its *locked closure*
@@ -201,7 +201,7 @@ def check(args: argparse.Namespace) -> GateResult:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line interface."""
     parser = argparse.ArgumentParser(
-        prog="python -m release_gates.fresh_install", description=__doc__
+        prog="python -m release_gates.workflow.fresh_install", description=__doc__
     )
     parser.add_argument("--root", type=Path, default=paths.ROOT, help="the project checkout")
     parser.add_argument("--index-url", default="https://pypi.org/simple/", help="simple API")

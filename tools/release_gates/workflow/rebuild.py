@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Independent rebuild: build the commit again elsewhere and demand the build job's sha256.
 
-    python -m release_gates.rebuild --sums checksums/SHA256SUMS [--ref HEAD] [--repo .]
+    python -m release_gates.workflow.rebuild --sums checksums/SHA256SUMS [--ref HEAD] [--repo .]
 
 The build gate proves reproducibility on one machine (a second export, other
 path, umask and mtimes). publish.yml's ``rebuild-macos`` job runs this on another
@@ -21,10 +21,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from release_gates import source_date
 from release_gates._internal.checksums import read_sha256sums, sha256_file
 from release_gates.gates import build
 from release_gates.gates import build_export as export
+from release_gates.gates import build_source_date as source_date
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 
@@ -83,7 +83,9 @@ def rebuild(repo: Path, ref: str, sums: Path) -> GateResult:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point."""
-    parser = argparse.ArgumentParser(prog="python -m release_gates.rebuild", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m release_gates.workflow.rebuild", description=__doc__
+    )
     parser.add_argument("--sums", type=Path, required=True, help="the build job's SHA256SUMS")
     parser.add_argument("--ref", default="HEAD", help="the commit to rebuild (default HEAD)")
     parser.add_argument("--repo", type=Path, default=Path(), help="the git checkout (default .)")

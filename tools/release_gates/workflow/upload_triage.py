@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """After a failed upload attempt in the workflow: was it transient (retry) or permanent (stop)?
 
-    python -m release_gates.upload_triage --dist dist --sums checksums/SHA256SUMS \\
+    python -m release_gates.workflow.upload_triage --dist dist --sums checksums/SHA256SUMS \\
         --index-url https://pypi.org/simple/ --index-base https://pypi.org
 
 publish.yml uploads with pypa/gh-action-pypi-publish, whose error text no later
@@ -306,7 +306,7 @@ def run(args: argparse.Namespace) -> GateResult:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line interface."""
     parser = argparse.ArgumentParser(
-        prog="python -m release_gates.upload_triage",
+        prog="python -m release_gates.workflow.upload_triage",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,6 +1,9 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""Find the Python interpreters to test on: ``python3.X`` on PATH, each probed for real.
+"""Find the Python interpreters on PATH: ``python3.X``, each probed for real.
+
+The smoke gate installs the dists on each; the sbom gate describes each locked
+closure with a real interpreter of its Python.
 
 A pyenv shim exists for every version pyenv knows, but only runs when the version
 is enabled (``scripts/nox`` exports ``PYENV_VERSION`` listing them all), so an
@@ -22,18 +25,18 @@ SUPPORTED = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 _PROBE = "import platform, sys; print(platform.python_version()); print(sys.executable)"
 
 PYTHON_MISSING = Problem(
-    "smoke.python-missing",
+    "pythons.missing",
     "Python {version} was requested but {reason}",
     "Install that Python (e.g. `pyenv install 3.13`) and run through scripts/nox, which makes "
     "every pyenv Python visible as python3.X; or leave it out of --pythons.",
 )
 NO_PYTHON = Problem(
-    "smoke.no-python-found",
+    "pythons.none-found",
     "none of {candidates} is on PATH and runs",
     "Install at least one supported CPython and run through scripts/nox.",
 )
 BAD_VERSION = Problem(
-    "smoke.bad-python-version",
+    "pythons.bad-version",
     "{version!r} is not a Python version like 3.11",
     "Pass --pythons as a comma-separated list of X.Y versions, e.g. 3.9,3.13.",
 )

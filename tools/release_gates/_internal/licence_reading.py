@@ -11,7 +11,7 @@ here, the same way, and every verdict names the field or classifier it rests on.
 
 Judging (:func:`judge`), failing closed:
 
-* a reviewed override (:mod:`release_gates.licence_overrides`) for exactly this
+* a reviewed override (:mod:`release_gates._internal.licence_overrides`) for exactly this
   package version decides alone;
 * a ``License-Expression`` is authoritative (PEP 639), but a classifier that the
   allow-list denies still makes the package disallowed: the two contradict;
@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from release_gates.gates.licenses_spdx import SpdxPolicy, Verdict, parse_error
-from release_gates.gates.licenses_spdx import judge as judge_spdx
-from release_gates.licence_overrides import Override
+from release_gates._internal.licence_overrides import Override
+from release_gates._internal.spdx import SpdxPolicy, Verdict, parse_error
+from release_gates._internal.spdx import judge as judge_spdx
 
 EXPRESSION = "License-Expression"
 LICENSE = "License"

@@ -8,7 +8,7 @@ package's licence, an ``[[override]]`` records the conclusion for exactly one
 ``package`` and ``version``: the SPDX ``license`` expression, the ``reason``, the
 ``reviewer`` and an ``expires`` date (at most :data:`MAX_OVERRIDE_DAYS` ahead).
 Both the licences gate and the SBOM gate read it through
-:mod:`release_gates.licence_reading`; an expired override fails both until it is
+:mod:`release_gates._internal.licence_reading`; an expired override fails both until it is
 reviewed again, and a new version of the package needs a new review.
 """
 
@@ -28,13 +28,13 @@ MAX_OVERRIDE_DAYS = 365
 FIELDS = ("package", "version", "license", "reason", "reviewer")
 
 OVERRIDE_INVALID = Problem(
-    "licenses.override-invalid",
+    "licence_overrides.invalid",
     "{path}: override #{index} is invalid: {reason}",
     "Give every [[override]] a package, version, license (a valid SPDX expression), reason, "
     "reviewer and `expires = YYYY-MM-DD` at most 365 days ahead.",
 )
 OVERRIDE_EXPIRED = Problem(
-    "licenses.override-expired",
+    "licence_overrides.expired",
     "{path}: the override for {package} {version} expired on {expires}",
     "Read the package's licence again: renew the override with a new `expires` date and "
     "your name as reviewer, or replace the dependency.",
@@ -124,7 +124,7 @@ def load_overrides(path: Path, today: datetime.date | None = None) -> list[Overr
 
 def _check_spdx(expression: str) -> None:
     # Imported here: license-expression is only in the environments of the gates that judge.
-    from release_gates.gates.licenses_spdx import parse_error
+    from release_gates._internal.spdx import parse_error
 
     error = parse_error(expression)
     if error:
