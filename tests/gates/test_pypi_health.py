@@ -198,7 +198,7 @@ def test_an_intended_yank_passes_and_an_unexpected_one_still_fails(
         site.json(f"/integrity/duckalog/0.9.0/{entry['filename']}/provenance", provenance())
         entry["provenance"] = f"{site.base}/integrity/duckalog/0.9.0/{entry['filename']}/provenance"
         entry["hashes"] = {"sha256": digest(entry["filename"])}
-    site.json("/simple/duckalog/", {"versions": ["0.9.0", "1.0.0"], "files": [*files, *old]})
+    site.project_page(["0.9.0", "1.0.0"], [*files, *old])
     sums = "".join(f"{digest(f['filename'])}  {f['filename']}\n" for f in old).encode()
     site.routes[f"/{REPOSITORY}/releases/download/v0.9.0/SHA256SUMS"] = (200, sums, "text/plain")
     result = check(site, yanks=write_yanks(tmp_path, "1.0.0"))

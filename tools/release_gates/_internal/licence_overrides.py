@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates._internal.tomlfile import load_toml
+from release_gates._internal.tomlfile import load_toml, toml_date
 from release_gates.problems import GateFailure, Problem
 
 MAX_OVERRIDE_DAYS = 365
@@ -66,16 +65,6 @@ class Override:
         )
 
 
-def _date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    raise ValueError(f"expires must be a date, got {value!r}")
-
-
 def load_overrides(path: Path, today: datetime.date | None = None) -> list[Override]:
     """Every override in ``path`` (none if the file does not exist); invalid or expired fails."""
     if not path.is_file():
@@ -94,7 +83,7 @@ def load_overrides(path: Path, today: datetime.date | None = None) -> list[Overr
             for key, value in values.items():
                 if not isinstance(value, str) or not value.strip():
                     raise ValueError(f"{key} is missing or empty")
-            expires = _date(entry.get("expires"))
+            expires = toml_date(entry.get("expires"), "expires")
             if expires > horizon:
                 raise ValueError(
                     f"expires {expires.isoformat()} is more than {MAX_OVERRIDE_DAYS} days ahead"

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 """Bounded retries with exponential backoff and jitter (stamina), for talking to package indexes.
 
+Inside an attempt, a caller raises :class:`Transient` for a failure worth retrying
+(an index answering 5xx, a reset); anything else ends the retries at once.
 A :class:`RetryPolicy` bounds both the number of attempts and the total time,
 so a gate that retries still ends in a predictable time. stamina does the
 retrying: the wait before retry ``n`` is
@@ -23,6 +25,14 @@ from dataclasses import dataclass
 
 import stamina
 import stamina.instrumentation
+
+
+class Transient(Exception):
+    """A failure worth retrying; its message says what failed and why (it is logged)."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what} (last: {reason})")
+        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from release_gates._internal.tomlfile import load_toml
+from release_gates._internal.tomlfile import load_toml, toml_date
 from release_gates.problems import GateFailure, Problem
 
 # A waiver is a dated promise to look again, not a permanent exception.
@@ -69,16 +69,6 @@ class Waiver:
         return canonicalize_name(package) == canonicalize_name(self.package) and self.id in ids
 
 
-def _expiry(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    raise ValueError(f"expires must be a date, got {value!r}")
-
-
 def _analysis(entry: Any) -> tuple[str, str | None]:
     state, justification = entry.get("state"), entry.get("justification")
     if state not in STATES:
@@ -109,7 +99,7 @@ def load_waivers(path: Path, today: datetime.date | None = None) -> list[Waiver]
                 if not isinstance(value, str) or not value.strip():
                     raise ValueError(f"{key} is missing or empty")
             state, justification = _analysis(entry)
-            expires = _expiry(entry.get("expires"))
+            expires = toml_date(entry.get("expires"), "expires")
             if expires > horizon:
                 raise ValueError(
                     f"expires {expires.isoformat()} is more than {MAX_WAIVER_DAYS} days ahead"

@@ -41,6 +41,7 @@ from typing import Any
 
 from release_gates._internal import index, paths, retry
 from release_gates._internal.index_check import check_served
+from release_gates._internal.retry import Transient
 from release_gates.gates.publish_release import (
     Log,
     Release,
@@ -49,7 +50,7 @@ from release_gates.gates.publish_release import (
     scrub_value,
     secrets_from,
 )
-from release_gates.gates.publish_upload import INDEX_UNREADABLE, Target, Transient, upload
+from release_gates.gates.publish_upload import INDEX_UNREADABLE, Target, upload
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from release_gates._internal import index, retry
+from release_gates._internal.retry import Transient
 from release_gates.gates.publish_release import Dist, Log, Release, scrub
 from release_gates.problems import GateFailure, Problem
 
@@ -72,14 +73,6 @@ class Target:
     timeout_s: float
     upload_policy: retry.RetryPolicy
     read_policy: retry.RetryPolicy
-
-
-class Transient(Exception):
-    """A failure worth retrying; its message says what failed and why (it is logged)."""
-
-    def __init__(self, what: str, reason: str) -> None:
-        super().__init__(f"{what} (last: {reason})")
-        self.reason = reason
 
 
 # --- reading the index ------------------------------------------------------------

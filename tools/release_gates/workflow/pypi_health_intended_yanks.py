@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from release_gates._internal.tomlfile import load_toml
+from release_gates._internal.tomlfile import load_toml, toml_date
 from release_gates.problems import GateFailure, Problem
 
 INVALID = Problem(
@@ -37,16 +36,6 @@ class IntendedYank:
     date: datetime.date
 
 
-def _date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    raise ValueError(f"date must be YYYY-MM-DD, got {value!r}")
-
-
 def load_intended_yanks(path: Path, today: datetime.date | None = None) -> dict[str, IntendedYank]:
     """``{version: entry}`` from ``path`` (empty when the file does not exist)."""
     if not path.is_file():
@@ -64,7 +53,7 @@ def load_intended_yanks(path: Path, today: datetime.date | None = None) -> dict[
             for key, value in (("version", version), ("reason", reason)):
                 if not isinstance(value, str) or not value.strip():
                     raise ValueError(f"{key} is missing or empty")
-            decided = _date(entry.get("date"))
+            decided = toml_date(entry.get("date"), "date")
             if decided > today:
                 raise ValueError(f"date {decided.isoformat()} is in the future")
             if str(version).strip() in found:

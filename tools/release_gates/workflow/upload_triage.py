@@ -132,14 +132,6 @@ def release_of(files: Mapping[str, str]) -> tuple[str, str]:
     return str(project), str(version)
 
 
-class _Transient(Exception):
-    """An index read worth retrying (5xx, 429, no answer); the reason is kept."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def served(index_url: str, project: str, attempts: int, pause: float) -> dict[str, str | None]:
     """``{file name: sha256 the index declares or serves}``; transient errors retried briefly.
 
@@ -150,7 +142,7 @@ def served(index_url: str, project: str, attempts: int, pause: float) -> dict[st
         attempts=attempts, base_delay_s=pause, max_delay_s=pause, max_total_s=attempts * pause + 60
     )
     try:
-        for attempt in retry.attempts(policy, _Transient):
+        for attempt in retry.attempts(policy, retry.Transient):
             with attempt:
                 try:
                     listed = index.project_files(index_url, project)
@@ -160,11 +152,11 @@ def served(index_url: str, project: str, attempts: int, pause: float) -> dict[st
                     }
                 except index.IndexReadError as error:
                     if error.retryable:
-                        raise _Transient(error.reason) from error
+                        raise retry.Transient("reading the index", error.reason) from error
                     raise GateFailure(
                         INDEX_UNREADABLE, index=index_url, reason=error.reason
                     ) from error
-    except _Transient as error:
+    except retry.Transient as error:
         raise GateFailure(INDEX_UNREADABLE, index=index_url, reason=error.reason) from error
     raise AssertionError("unreachable: stamina made no attempt")
 
