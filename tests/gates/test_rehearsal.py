@@ -142,6 +142,7 @@ def test_all_gates_pass(tmp_path: Path, fake_gate: Path) -> None:
     results = Rehearsal(plan).run()
     assert set(statuses(results).values()) == {Status.PASSED}
     assert exit_code_for(results, offline=False) == 0
+    assert exit_code_for(results, offline=True, require_releasable=True) == 0
     progress = plan.progress.getvalue()  # type: ignore[attr-defined]
     for gate in GATES:
         assert f"==> {gate.name}: started" in progress
@@ -187,8 +188,10 @@ def test_offline_marks_network_gates_not_run_never_passed(tmp_path: Path, fake_g
     # The rest of the release is still rehearsed, publish included.
     assert found["publish"] is Status.PASSED
     assert exit_code_for(results, offline=True) == 0
-    # ... but the same results are never good enough for a real release.
+    # ... but the same results are never good enough for a real release,
+    # nor for a script that asked for the verdict RELEASABLE (`&& git tag`).
     assert exit_code_for(results, offline=False) == 1
+    assert exit_code_for(results, offline=True, require_releasable=True) == 1
     audit = next(r for r in results if r.gate == "audit")
     assert "PIP_AUDIT_OSV_URL" in audit.summary
     assert "not releasable" in audit.summary
@@ -602,3 +605,9 @@ def test_dependents_follow_the_graph() -> None:
     assert schedule.dependents(GATES, build) == {"smoke", "sbom", "verify", "publish"}
     publish = next(gate for gate in GATES if gate.name == "publish")
     assert schedule.dependents(GATES, publish) == set()
+
+
+def test_require_releasable_is_an_option_of_the_rehearsal_command_line() -> None:
+    assert cli.parse_args(["--offline"]).require_releasable is False
+    options = cli.parse_args(["--offline", "--require-releasable"])
+    assert options.offline and options.require_releasable

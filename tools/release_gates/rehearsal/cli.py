@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """The release rehearsal: every gate of the registry, end to end (``nox -s release``).
 
-    python -m release_gates.rehearsal [--offline] [--jobs 2] [--no-warm-up] [--timeout S]
+    python -m release_gates.rehearsal [--offline] [--require-releasable] [--jobs 2]
+                                      [--no-warm-up] [--timeout S]
 
 Each gate runs as its own child process, ``nox -s <gate> -- <args>``, exactly as
 a workflow job runs it, with ``$RELEASE_GATES_RESULTS`` pointing at a private
@@ -14,7 +15,8 @@ and stops every process it started, on timeouts and Ctrl-C too
 (:mod:`~release_gates.rehearsal.processes`).
 
 With ``--offline``, network gates are NOT RUN (the verdict is then "not
-releasable"), and the exit code is 0 only if every gate that ran passed. The
+releasable"), and the exit code is 0 only if every gate that ran passed;
+``--require-releasable`` makes any verdict but RELEASABLE exit 1. The
 decided results go to ``build/release-gates/<gate>.json``, and the release
 report (:mod:`~release_gates.rehearsal.report`) to ``dist/release-report.{md,html}``.
 """
@@ -97,6 +99,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The rehearsal's options (``nox -s release -- OPTIONS``)."""
     parser = argparse.ArgumentParser(prog="nox -s release --", description=__doc__.split("\n")[0])
     parser.add_argument("--offline", action="store_true", help="mark network-only gates NOT RUN")
+    parser.add_argument(
+        "--require-releasable",
+        action="store_true",
+        help="exit 1 unless the verdict is RELEASABLE (every gate ran and passed), offline too",
+    )
     parser.add_argument("--dist", type=Path, default=paths.DIST, help="dist directory")
     parser.add_argument(
         "--results", type=Path, default=paths.REHEARSAL_RESULTS, help="gate results"
@@ -163,7 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report.render_terminal(report_load.load(plan.results_dir, dist, gates=gates)))
     for path in written:
         rehearsal.say(f"report: {path}")
-    return exit_code_for(results, options.offline)
+    code = exit_code_for(results, options.offline, require_releasable=options.require_releasable)
+    if code and options.require_releasable and exit_code_for(results, options.offline) == 0:
+        rehearsal.say("exit 1: --require-releasable and the verdict is NOT RELEASABLE")
+    return code
 
 
 def stop_on_signals() -> None:

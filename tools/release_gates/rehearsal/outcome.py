@@ -135,7 +135,16 @@ def blocked_by(needs: Sequence[str], done: dict[str, GateResult], offline: bool)
     return [need for need in needs if need in done and done[need].status not in tolerated]
 
 
-def exit_code_for(results: Sequence[GateResult], offline: bool) -> int:
-    """0 only if every gate passed, or, offline, every gate that ran passed."""
-    allowed = {Status.PASSED, Status.NOT_RUN} if offline else {Status.PASSED}
+def exit_code_for(
+    results: Sequence[GateResult], offline: bool, *, require_releasable: bool = False
+) -> int:
+    """0 only if every gate passed, or, offline, every gate that ran passed.
+
+    ``require_releasable`` (the rehearsal's ``--require-releasable``) drops the
+    offline tolerance: only the verdict RELEASABLE, every gate PASSED, exits 0,
+    so ``nox -s release -- --offline --require-releasable && git tag`` never
+    tags after a rehearsal whose audit did not run.
+    """
+    tolerate_not_run = offline and not require_releasable
+    allowed = {Status.PASSED, Status.NOT_RUN} if tolerate_not_run else {Status.PASSED}
     return 0 if all(result.status in allowed for result in results) else 1
