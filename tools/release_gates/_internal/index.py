@@ -8,7 +8,11 @@ provenance (:func:`project_page`), and what bytes does it really serve
 (:func:`served_sha256`). pypi-simple speaks both PEP 691 JSON and PEP 503 HTML
 (pypiserver only speaks HTML) and reads PEP 700 ``versions`` and PEP 740
 provenance URLs. The requests session ignores environment proxies and netrc
-(``trust_env = False``): the gates talk to exactly the URL they were given.
+(``trust_env = False``): the gates talk to exactly the URL they were given. It
+does trust the CA bundle the environment names for requests
+(``REQUESTS_CA_BUNDLE``, else ``CURL_CA_BUNDLE``): behind a TLS-inspecting proxy
+that bundle is the only way to reach PyPI at all (the reader this one replaced
+used the system's trust store, and issue 11's version check reads PyPI).
 
 pypi-simple replaced a home-made client of about 150 lines. Measured on this
 machine against a loopback index (one project page, two files, 200 reads):
@@ -19,7 +23,8 @@ both negligible beside a gate's twine and pip runs, so the library is used.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -65,10 +70,19 @@ class IndexReadError(Exception):
         self.retryable = retryable
 
 
-def session() -> requests.Session:
-    """A requests session that uses no proxy, netrc or CA bundle from the environment."""
+# requests' own variables for a CA bundle, in its order (trust_env=False skips them).
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+
+
+def session(env: Mapping[str, str] | None = None) -> requests.Session:
+    """A requests session that uses no proxy or netrc from the environment (``os.environ``
+    unless ``env``), only the CA bundle it names, if any."""
+    env = os.environ if env is None else env
     new = requests.Session()
     new.trust_env = False
+    bundle = next((env[name] for name in CA_BUNDLE_VARIABLES if env.get(name)), None)
+    if bundle:
+        new.verify = bundle
     return new
 
 
