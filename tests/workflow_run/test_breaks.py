@@ -14,10 +14,6 @@ from tests.workflow_run import expected
 from tests.workflow_run.scenarios import PUBLISH, VERSION, Runs, broken_copy
 
 
-def _jobs(*names: str) -> dict[str, str]:
-    return {name: expected.TAG_RELEASE_JOBS[name] for name in names}
-
-
 def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
     """The version gate's result is uploaded as `result-version`.
 
@@ -31,9 +27,9 @@ def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
         "          name: result-version\n",
         job="version",
     )
-    steps = expected.TAG_RELEASE_STEPS
-    assert expected.job_problems(run, PUBLISH, _jobs("version"), steps) == []
-    assert expected.artifact_problems(run, {"results-version"}, VERSION) == [
+    version_only = expected.TAG_RELEASE.only("version")
+    assert expected.job_problems(run, PUBLISH, version_only) == []
+    assert expected.artifact_problems(run, {"results-version"}, VERSION, PUBLISH) == [
         "artifact 'result-version': uploaded, not expected",
         "artifact 'results-version': expected, never uploaded",
     ]
@@ -52,9 +48,9 @@ def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:
         "          path: build/gate-result/version.json\n",
         job="version",
     )
-    steps = expected.TAG_RELEASE_STEPS
-    assert expected.job_problems(run, PUBLISH, _jobs("version"), steps) == []
-    problems = expected.artifact_problems(run, {"results-version"}, VERSION)
+    version_only = expected.TAG_RELEASE.only("version")
+    assert expected.job_problems(run, PUBLISH, version_only) == []
+    problems = expected.artifact_problems(run, {"results-version"}, VERSION, PUBLISH)
     assert problems == ["artifact 'results-version': expected, never uploaded"]
 
 
@@ -67,10 +63,8 @@ def test_a_broken_needs_output_is_caught(runs: Runs) -> None:
         "      version: ${{ steps.tag.outputs.release ||",
         job="build",
     )
-    problems = expected.job_problems(
-        run, PUBLISH, _jobs("version", "build"), expected.TAG_RELEASE_STEPS
-    )
-    step = "Build gate (clean export, reproducibility proof, inspection, SHA256SUMS)"
+    problems = expected.job_problems(run, PUBLISH, expected.TAG_RELEASE.only("version", "build"))
+    step = expected.BUILD_STEP
     assert problems[:2] == [
         "build: failure, expected success",
         f"build: step {step!r} failure, expected success",
@@ -87,8 +81,6 @@ def test_a_wrong_step_condition_is_caught(runs: Runs) -> None:
         "        if: github.event_name == 'pull_request'\n",
         job="version",
     )
-    problems = expected.job_problems(
-        run, PUBLISH, _jobs("version"), {"version": expected.VERSION_STEPS["tag"]}
-    )
+    problems = expected.job_problems(run, PUBLISH, expected.TAG_RELEASE.only("version"))
     # The job itself is green: only the per-step check notices.
     assert problems == ["version: step 'Version gate (tag push)' skipped, expected success"]

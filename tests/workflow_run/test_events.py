@@ -1,87 +1,77 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""publish.yml for a pre-release tag and for each kind of manual dispatch; ci.yml on a push."""
+"""publish.yml for a pre-release tag and for manual dispatches to pypi; ci.yml on a push.
+
+Each runs only the jobs its scenario is about (``-j`` the last of them).
+"""
 
 from __future__ import annotations
 
 from tests.workflow_run import expected
 from tests.workflow_run.scenarios import (
+    ADVISORY,
     CI,
     PRERELEASE,
     PUBLISH,
     VERSION,
     Runs,
     ci_push,
-    dispatch_confirmed,
-    dispatch_dry_run,
+    dispatch_confirmed_advisory,
     dispatch_unconfirmed,
     tag_prerelease,
 )
 
+from workflow_run import artifacts
+
 
 def test_a_prerelease_tag_goes_to_testpypi(runs: Runs) -> None:
     run = tag_prerelease(runs)
-    jobs = {"version": "success"}
-    assert (
-        expected.job_problems(run, PUBLISH, jobs, {"version": expected.VERSION_STEPS["tag"]}) == []
-    )
-    outputs = run.job("version").step("Version gate (tag push)").outputs
+    assert expected.job_problems(run, PUBLISH, expected.PRERELEASE) == []
+    outputs = run.job("version").step(expected.TAG_STEP).outputs
     assert (outputs["version"], outputs["channel"], outputs["prerelease"]) == (
         PRERELEASE,
         "testpypi",
         "true",
     )
-    assert expected.artifact_problems(run, {"results-version"}, PRERELEASE) == []
+    assert expected.artifact_problems(run, {"results-version"}, PRERELEASE, PUBLISH) == []
+    # The version gate read the same local index: the predecessor is there, rc1 is not.
+    assert expected.result_json(run, "results-version")["details"]["index_check"] == "passed"
 
 
-def test_a_dry_run_dispatch_needs_no_confirmation(runs: Runs) -> None:
-    run = dispatch_dry_run(runs)
-    steps = {"version": expected.VERSION_STEPS["dry-run"]}
-    assert expected.job_problems(run, PUBLISH, {"version": "success"}, steps) == []
-    outputs = (
-        run.job("version")
-        .step("Version gate (manual dispatch, dry run; no confirmation needed)")
-        .outputs
-    )
-    assert (outputs["version"], outputs["channel"], outputs["dry-run"]) == (VERSION, "pypi", "true")
-
-
-def test_a_confirmed_dispatch_to_pypi_passes_a_clean_audit(runs: Runs) -> None:
-    run = dispatch_confirmed(runs)
-    jobs = {"version": "success", "audit": "success"}
-    steps = {"version": expected.VERSION_STEPS["dispatch"]}
-    assert expected.job_problems(run, PUBLISH, jobs, steps) == []
-    outputs = run.job("version").step("Version gate (manual dispatch)").outputs
+def test_a_confirmed_dispatch_fails_the_audit_on_an_advisory(runs: Runs) -> None:
+    """The dispatch step decides the version; the audit names the advisory and keeps no VEX."""
+    run = dispatch_confirmed_advisory(runs)
+    assert expected.job_problems(run, PUBLISH, expected.AUDIT_ADVISORY) == []
+    outputs = run.job("version").step(expected.DISPATCH_STEP).outputs
     assert (outputs["version"], outputs["channel"], outputs["dry-run"]) == (
         VERSION,
         "pypi",
         "false",
     )
-    assert expected.artifact_problems(run, {"results-version", "results-audit"}, VERSION) == []
-    assert expected.result_json(run, "results-audit")["status"] == "passed"
+    assert ADVISORY in run.job("audit").step(expected.AUDIT_STEP).text
+    problems = expected.artifact_problems(
+        run, {"results-version", "results-audit"}, VERSION, PUBLISH
+    )
+    assert problems == []  # no vex: its upload only runs after a passing audit
+    result = expected.result_json(run, "results-audit")
+    assert result["status"] == "failed"
+    assert str(result["problem_code"]).startswith("audit.")
+    assert ADVISORY in result["summary"] + str(result["details"])
+    assert "vex" not in artifacts.names(run.artifacts)
 
 
 def test_an_unconfirmed_dispatch_to_pypi_stops_everything(runs: Runs) -> None:
     """The version gate refuses; every job is skipped but the summary, which reports it."""
     run = dispatch_unconfirmed(runs)
-    jobs = {job: "skipped" for job in expected.TAG_RELEASE_JOBS}
-    jobs.update(version="failure", summary="failure")
-    steps = {
-        "version": {
-            **expected.VERSION_STEPS["dispatch"],
-            "Version gate (manual dispatch)": "failure",
-        },
-        "summary": {expected.SUMMARY_STEP: "failure"},
-    }
-    assert expected.job_problems(run, PUBLISH, jobs, steps) == []
-    refused = run.job("version").step("Version gate (manual dispatch)").text
-    assert "version: FAILED [version." in refused
+    assert expected.job_problems(run, PUBLISH, expected.UNCONFIRMED) == []
+    refused = run.job("version").step(expected.DISPATCH_STEP).text
+    assert "version: FAILED [version.confirm-mismatch]" in refused
     assert expected.result_json(run, "results-version")["status"] == "failed"
-    summary = "\n".join(run.job("summary").step(expected.SUMMARY_STEP).groups["Job summary"])
-    assert "- **version** [version." in summary
+    summary = expected.job_summary(run)
+    assert "- **version** [version.confirm-mismatch]" in summary
     assert "Files built by this run" not in summary  # nothing was built
 
 
 def test_ci_workflow_policy_job(runs: Runs) -> None:
     run = ci_push(runs)
-    assert expected.job_problems(run, CI, {"workflow-policy": "success"}, {}) == []
+    assert expected.job_problems(run, CI, expected.Expected({"workflow-policy": "success"})) == []

@@ -9,32 +9,41 @@ server. What every run shares is a :class:`Workbench`: act, the pinned actions,
 act's action cache (holding setup-python's seeded tool cache) and one pip cache,
 so a job's installs reuse downloads without sharing any environment.
 
-Jobs run in host mode (``-P ubuntu-24.04=-self-hosted``) one at a time
-(``--concurrent-jobs 1``); a matrix is narrowed with ``--matrix``.
+Jobs run in host mode (``-P LABEL=-self-hosted`` for every label in
+:data:`RUNNER_LABELS`) one at a time (``--concurrent-jobs 1``); a matrix is
+narrowed with ``--matrix``. act skips a job whose ``runs-on`` label is not
+mapped, silently (no result, exit code 0), so :func:`run` refuses a workflow
+with such a job before starting act. Each run has an action cache of its own
+(act leaves a failed job's workspace there), whose ``tool_cache`` is the
+shared, seeded one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from standins.artifact_proxy import PROXY_URL_ENV, ArtifactProxy, write_node_preload
 from workflow_run import outcome
 from workflow_run.environment import clean_environment
+from workflow_run.errors import WorkflowRunError
 from workflow_run.events import Event
 from workflow_run.locate import ActionSource
 
 # The runner labels our workflows use, all run on this machine.
-RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest")
+RUNNER_LABELS = ("ubuntu-24.04", "ubuntu-latest", "macos-15")
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Workbench:
 
     act: Path
     actions: ActionSource
-    # act's --action-cache-path: action copies, per-job folders and tool_cache/.
+    # Holds tool_cache/ (setup-python's, seeded); each run links it into its own action cache.
     action_cache: Path
     pip_cache: Path
 
@@ -90,13 +99,27 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def command(bench: Workbench, run: ActRun, event_file: Path, store: Path, port: int) -> list[str]:
-    """act's command line for ``run``."""
+def unmapped_runners(workflow: Path) -> dict[str, str]:
+    """Job id -> its ``runs-on``, for every job not on one of :data:`RUNNER_LABELS`."""
+    jobs = yaml.safe_load(workflow.read_text(encoding="utf-8")).get("jobs", {})
+    unmapped = {}
+    for job_id, job in jobs.items():
+        runs_on = job.get("runs-on")
+        labels = [runs_on] if isinstance(runs_on, str) else runs_on
+        if not isinstance(labels, list) or not set(labels) <= set(RUNNER_LABELS):
+            unmapped[str(job_id)] = str(runs_on)
+    return unmapped
+
+
+def command(
+    bench: Workbench, run: ActRun, event_file: Path, store: Path, port: int, cache: Path
+) -> list[str]:
+    """act's command line for ``run``, with ``cache`` as its action cache."""
     args = [str(bench.act), run.event.name, "--workflows", str(run.workflow), "--job", run.job]
     args += ["--eventpath", str(event_file)]
     for label in RUNNER_LABELS:
         args += ["--platform", f"{label}=-self-hosted"]
-    args += ["--action-cache-path", str(bench.action_cache), "--concurrent-jobs", "1"]
+    args += ["--action-cache-path", str(cache), "--concurrent-jobs", "1"]
     # Copy the clone's .venv-nox (git-ignored) into each job: see workflow_run.nox_runner.
     args += ["--use-gitignore=false"]
     args += ["--no-cache-server", "--artifact-server-path", str(store)]
@@ -124,11 +147,46 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _kill_tree(process: subprocess.Popen[bytes]) -> None:
-    for pid in [*_descendants(process.pid), process.pid]:
+def _kill_tree(pid: int) -> None:
+    for each in [*_descendants(pid), pid]:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    process.wait()
+            os.kill(each, signal.SIGKILL)
+
+
+def _wait(process: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, float] | None:
+    """Wait for ``process``: (exit code, CPU seconds of it and every process it waited for).
+
+    The CPU time is the child's own (``wait4``), so runs made at the same time do not
+    count each other's. Past ``timeout_s`` the process and everything below it is
+    killed and None returned.
+    """
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        _kill_tree(process.pid)
+
+    timer = threading.Timer(timeout_s, kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait again
+    if killed.is_set():
+        return None
+    return process.returncode, usage.ru_utime + usage.ru_stime
+
+
+def own_action_cache(bench: Workbench, workdir: Path) -> Path:
+    """``workdir/act-cache``, its ``tool_cache`` a link to the bench's seeded one."""
+    cache = workdir / "act-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    link = cache / "tool_cache"
+    if not link.is_symlink():
+        link.symlink_to(bench.action_cache / "tool_cache", target_is_directory=True)
+    return cache
 
 
 def run(bench: Workbench, clone: Path, request: ActRun, workdir: Path) -> RunOutcome:
@@ -136,13 +194,26 @@ def run(bench: Workbench, clone: Path, request: ActRun, workdir: Path) -> RunOut
 
     Returns the parsed outcome whatever act's exit code; a run exceeding its
     timeout is killed with every process it started, and raises ``TimeoutError``.
+    Raises :class:`WorkflowRunError` for a workflow with a job act would skip
+    unnoticed (a ``runs-on`` label not in :data:`RUNNER_LABELS`). The jobs'
+    workspaces are removed afterwards (act keeps a failed job's); the log has
+    everything they printed.
     """
     if any(c.isspace() for c in str(workdir)):
         raise ValueError(f"{workdir}: NODE_OPTIONS cannot name a file in a folder with spaces")
+    unmapped = unmapped_runners(request.workflow)
+    if unmapped:
+        raise WorkflowRunError(
+            f"{request.workflow.name}: act would skip these jobs without a result, their "
+            f"runs-on is not mapped to this machine: {unmapped}; add the label to "
+            "workflow_run.runner.RUNNER_LABELS (and say in docs/release-process.md what a "
+            "run then proves)"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
     store = workdir / "artifacts"
     event_file = request.event.write(workdir / "event.json")
     log = workdir / "act.jsonl"
+    cache = own_action_cache(bench, workdir)
     port = free_port()
     with ArtifactProxy(f"http://127.0.0.1:{port}/", lifetime_s=request.timeout_s + 60) as proxy:
         preload = write_node_preload(workdir)
@@ -155,10 +226,9 @@ def run(bench: Workbench, clone: Path, request: ActRun, workdir: Path) -> RunOut
                 **request.env,
             },
         )
-        argv = command(bench, request, event_file, store, port)
+        argv = command(bench, request, event_file, store, port, cache)
         # The exact invocation, to re-run by hand (with the proxy's environment).
         (workdir / "act-command.txt").write_text(shlex.join(argv) + "\n", encoding="utf-8")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         with log.open("wb") as sink:
             process = subprocess.Popen(
@@ -169,16 +239,16 @@ def run(bench: Workbench, clone: Path, request: ActRun, workdir: Path) -> RunOut
                 stdout=sink,
                 stderr=subprocess.STDOUT,
             )
-            try:
-                returncode = process.wait(timeout=request.timeout_s)
-            except subprocess.TimeoutExpired:
-                _kill_tree(process)
-                raise TimeoutError(
-                    f"act run of {request.job} exceeded {request.timeout_s:.0f} s; log: {log}"
-                ) from None
+            finished = _wait(process, request.timeout_s)
         wall = time.monotonic() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    for folder in cache.iterdir():
+        if folder.name != "tool_cache" and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+    if finished is None:
+        raise TimeoutError(
+            f"act run of {request.job} exceeded {request.timeout_s:.0f} s; log: {log}"
+        )
+    returncode, cpu = finished
     return RunOutcome(
         jobs=outcome.parse_file(log),
         returncode=returncode,
