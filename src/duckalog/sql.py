@@ -20,6 +20,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import duckdb
+
 from .config.model import (
     EXTENSION_SUFFIX,
     PUBLIC_SECRET_PARAMETERS,
@@ -205,11 +207,32 @@ def attach(attachment: Attachment, redact: bool) -> str:
     return f"ATTACH {quote_string(target)} AS {quote_ident(attachment.alias)}{suffix}"
 
 
+def ends_in_line_comment(text: str, connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``text`` ends inside a ``--`` comment, so a ``;`` after it would be swallowed.
+
+    DuckDB's own parser decides (its tokenizer drops comments before 2.0):
+    ``text;SELECT 0`` is two statements unless the ``;`` fell into a comment.
+    ``--`` inside a string literal (a path like ``'/data/a--b.csv'``), a quoted
+    identifier or a ``/* */`` comment is therefore never taken for one. Text
+    the parser refuses counts as ending in a comment: the caller then puts the
+    ``;`` on a line of its own, which is right either way.
+    """
+    try:
+        return len(connection.extract_statements(f"{text};SELECT 0")) != 2
+    except duckdb.ParserException:
+        return True
+
+
 def render(statements: Iterable[Statement]) -> str:
     """A listing of statements, each ending in ``;``, secrets redacted."""
     lines = []
-    for statement in statements:
-        text = statement.shown
-        # An sql view may end in a -- comment, which would swallow the semicolon.
-        lines.append(f"{text}\n;\n" if "--" in text.rsplit("\n", 1)[-1] else f"{text};\n")
+    connection = duckdb.connect()  # in memory, only to parse
+    try:
+        for statement in statements:
+            text = statement.shown
+            # An sql view may end in a -- comment, which would swallow the semicolon.
+            ending = "\n;\n" if ends_in_line_comment(text, connection) else ";\n"
+            lines.append(text + ending)
+    finally:
+        connection.close()
     return "".join(lines)

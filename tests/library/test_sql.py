@@ -22,7 +22,7 @@ from duckalog.config.model import (
     View,
 )
 from duckalog.config.resolved import Catalog, Located, Origin
-from duckalog.sql import literal, quote_ident, quote_string, render
+from duckalog.sql import Statement, ends_in_line_comment, literal, quote_ident, quote_string, render
 from duckalog.statements import generate
 
 ORIGIN = Origin(Path("test.yaml"), "views[0]")
@@ -280,3 +280,31 @@ def test_settings_that_decide_where_extensions_come_from_go_first() -> None:
         'SET "threads" = 1',
         "SET \"file_search_path\" = '/d'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "in_comment"),
+    [
+        ("SELECT 1 -- trailing comment", True),
+        ("SELECT 1 --", True),
+        ("SELECT 1 -- first\n-- second", True),
+        ("SELECT 1 -- a comment, then a line\nFROM t", False),
+        ("SELECT 1 -- ends with its newline\n", False),
+        # A run found this: a temporary folder named "...--..." in a file view's path.
+        ("SELECT * FROM read_parquet('/tmp/run--1/x.parquet')", False),
+        ("SELECT * FROM read_csv('/d/a--b.csv') -- but this is one", True),
+        ('SELECT "col--umn" FROM t', False),
+        ("SELECT 1 /* -- inside a block comment */", False),
+        ("SELECT '--'", False),
+    ],
+)
+def test_only_a_real_line_comment_moves_the_terminator(text: str, in_comment: bool) -> None:
+    listing = render([Statement(text, "view"), Statement(text, "view")])
+    assert listing == (f"{text}\n;\n" if in_comment else f"{text};\n") * 2
+    connection = duckdb.connect()
+    try:
+        assert ends_in_line_comment(text, connection) is in_comment
+        # Each listed statement still ends where it should.
+        assert len(connection.extract_statements(listing)) == 2
+    finally:
+        connection.close()
