@@ -186,28 +186,29 @@ def make_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Callable[[argparse.Namespace], int], *, reads_config: bool = False
+    ) -> argparse.ArgumentParser:
         doc = (handler.__doc__ or "").strip()
         sub = commands.add_parser(name, help=doc, description=doc)
         sub.set_defaults(handler=handler)
+        if reads_config:
+            sub.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
         return sub
 
-    build = add("build", cmd_build)
-    build.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
+    build = add("build", cmd_build, reads_config=True)
     build.add_argument(
         "--database", metavar="PATH", help="build this file instead of duckdb.database"
     )
     build.add_argument("--dry-run", action="store_true", help="print the SQL, build nothing")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
-    validate = add("validate", cmd_validate)
-    validate.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
+    validate = add("validate", cmd_validate, reads_config=True)
     validate.add_argument(
         "--check-files",
         action="store_true",
         help="also check that the local files the views, attachments and extensions name exist",
     )
-    generate_sql = add("generate-sql", cmd_generate_sql)
-    generate_sql.add_argument("config", metavar="CONFIG", help="config file (YAML or JSON)")
+    generate_sql = add("generate-sql", cmd_generate_sql, reads_config=True)
     generate_sql.add_argument(
         "--session",
         action="store_true",

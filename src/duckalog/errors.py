@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 #: Exit codes of the ``duckalog`` command.
 EXIT_OK = 0
@@ -72,44 +73,44 @@ class ConfigErrors(ConfigError):
         return "\n".join(str(error) for error in self.errors)
 
 
-class BuildError(DuckalogError):
+class _RefusedAt(DuckalogError):
+    """DuckDB refused a step; ``subject`` names the step ('' when there is none to name).
+
+    The message reads ``<failed> at <subject>: <message>``; subclasses set ``failed``.
+    """
+
+    exit_code = EXIT_BUILD_FAILED
+    failed: ClassVar[str]
+
+    def __init__(self, message: str, *, subject: str = "") -> None:
+        self.message = message
+        self.subject = subject
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.subject:
+            return f"{self.failed} at {self.subject}: {self.message}"
+        return f"{self.failed}: {self.message}"
+
+
+class BuildError(_RefusedAt):
     """DuckDB refused a statement (missing file, bad SQL, missing extension...).
 
     ``subject`` names what was being created, e.g. ``view "sales"."orders"
     (duckalog.yaml: views[3])``.
     """
 
-    exit_code = EXIT_BUILD_FAILED
-
-    def __init__(self, message: str, *, subject: str = "") -> None:
-        self.message = message
-        self.subject = subject
-        super().__init__(self.__str__())
-
-    def __str__(self) -> str:
-        if self.subject:
-            return f"build failed at {self.subject}: {self.message}"
-        return f"build failed: {self.message}"
+    failed = "build failed"
 
 
-class SessionError(DuckalogError):
+class SessionError(_RefusedAt):
     """A catalog could not be opened with its session (duckalog.connect, duckalog query).
 
     ``subject`` names the step that failed, e.g. ``attachment "pg" (duckalog.yaml:
     attachments.postgres[0])``; the catalog file is left as it was.
     """
 
-    exit_code = EXIT_BUILD_FAILED
-
-    def __init__(self, message: str, *, subject: str = "") -> None:
-        self.message = message
-        self.subject = subject
-        super().__init__(self.__str__())
-
-    def __str__(self) -> str:
-        if self.subject:
-            return f"cannot open the catalog at {self.subject}: {self.message}"
-        return f"cannot open the catalog: {self.message}"
+    failed = "cannot open the catalog"
 
 
 class QueryError(DuckalogError):

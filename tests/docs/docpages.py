@@ -121,6 +121,17 @@ def github_slug(text: str) -> str:
     return text.replace(" ", "-")
 
 
+def code_snippets(page: Page) -> list[str]:
+    """Inline code spans and the lines of code blocks (backslash continuations joined)."""
+    snippets: list[str] = []
+    for token in walk(page.tokens):
+        if token.type == "code_inline":
+            snippets.append(token.content)
+        elif token.type in ("fence", "code_block"):
+            snippets.extend(re.sub(r"\\\n", " ", token.content).splitlines())
+    return snippets
+
+
 def fenced_blocks(page: Page) -> list[str]:
     """The content of every fenced or indented code block."""
     return [token.content for token in page.tokens if token.type in ("fence", "code_block")]
@@ -209,6 +220,8 @@ def stray_markers(page: Page) -> list[str]:
 
 # Nothing listens here: any HTTP(S) request through this proxy is refused at once.
 DEAD_PROXY = "http://127.0.0.1:9"
+# The variables urllib, requests, pip and curl read a proxy from (both spellings).
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
 
 def offline_env(home: Path, *, loopback: bool = False) -> dict[str, str]:
@@ -228,15 +241,25 @@ def offline_env(home: Path, *, loopback: bool = False) -> dict[str, str]:
         HOME=str(home),
         PIP_NO_INDEX="1",
         PIP_CONFIG_FILE=os.devnull,
-        http_proxy=DEAD_PROXY,
-        https_proxy=DEAD_PROXY,
-        HTTP_PROXY=DEAD_PROXY,
-        HTTPS_PROXY=DEAD_PROXY,
-        ALL_PROXY=DEAD_PROXY,
-        no_proxy=bypass,
-        NO_PROXY=bypass,
     )
+    env.update(dict.fromkeys(PROXY_VARIABLES, DEAD_PROXY))
+    env.update(dict.fromkeys(("no_proxy", "NO_PROXY"), bypass))
     return env
+
+
+def help_of(*module: str, source: str) -> subprocess.CompletedProcess[str]:
+    """``python -m MODULE... --help`` with the tree's ``source`` folder (``src``, ``tools``) first.
+
+    The caller decides what a non-zero exit means; ``stdout`` is the help text.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", *module, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / source)},
+        timeout=60,
+        check=False,
+    )
 
 
 def pyproject() -> dict[str, object]:

@@ -9,10 +9,7 @@ does not import duckdb, so only PyYAML is needed here.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import subprocess
-import sys
 
 import docpages
 import pytest
@@ -26,29 +23,10 @@ _OPTION = re.compile(r"(?<![\w-])(-{1,2}[a-zA-Z][\w-]*)")
 @functools.cache
 def cli_help(*command: str) -> str:
     """``duckalog COMMAND --help`` of the source tree; an unknown command fails the test."""
-    env = {**os.environ, "PYTHONPATH": str(docpages.ROOT / "src")}
-    result = subprocess.run(
-        [sys.executable, "-m", "duckalog", *command, "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = docpages.help_of("duckalog", *command, source="src")
     if result.returncode != 0:
         raise LookupError(f"`duckalog {' '.join(command)} --help` failed: {result.stderr.strip()}")
     return result.stdout
-
-
-def code_snippets(page: docpages.Page) -> list[str]:
-    """Inline code spans and the lines of code blocks (continuations joined)."""
-    snippets: list[str] = []
-    for token in docpages.walk(page.tokens):
-        if token.type == "code_inline":
-            snippets.append(token.content)
-        elif token.type in ("fence", "code_block"):
-            snippets.extend(re.sub(r"\\\n", " ", token.content).splitlines())
-    return snippets
 
 
 def calls(snippet: str) -> list[tuple[str | None, list[str]]]:
@@ -64,7 +42,7 @@ def calls(snippet: str) -> list[tuple[str | None, list[str]]]:
 
 def problems_in(page: docpages.Page) -> list[str]:
     problems: list[str] = []
-    for snippet in code_snippets(page):
+    for snippet in docpages.code_snippets(page):
         for command, options in calls(snippet):
             try:
                 text = cli_help(command) if command else cli_help()
@@ -85,7 +63,7 @@ def test_documented_cli_calls_exist(page: docpages.Page) -> None:
 def test_the_readme_shows_every_command() -> None:
     shown = {
         command
-        for snippet in code_snippets(docpages.page("README.md"))
+        for snippet in docpages.code_snippets(docpages.page("README.md"))
         for command, _ in calls(snippet)
     }
     listed = set(re.findall(r"^    ([a-z][a-z-]+)\s", cli_help(), re.M))

@@ -10,10 +10,7 @@ and tools, and any session running ``python -m release_gates.X``); each module's
 from __future__ import annotations
 
 import functools
-import os
 import re
-import subprocess
-import sys
 
 import docpages
 import pytest
@@ -34,32 +31,14 @@ def gate_modules() -> dict[str, str]:
 
 @functools.cache
 def module_help(module: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(docpages.ROOT / "tools")}
-    result = subprocess.run(
-        [sys.executable, "-m", module, "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+    result = docpages.help_of(module, source="tools")
     assert result.returncode == 0, f"`python -m {module} --help` failed: {result.stderr}"
     return result.stdout
 
 
-def snippets(page: docpages.Page) -> list[str]:
-    found: list[str] = []
-    for token in docpages.walk(page.tokens):
-        if token.type == "code_inline":
-            found.append(token.content)
-        elif token.type in ("fence", "code_block"):
-            found.extend(re.sub(r"\\\n", " ", token.content).splitlines())
-    return found
-
-
 def unknown_options(page: docpages.Page, modules: dict[str, str]) -> list[str]:
     problems: list[str] = []
-    for snippet in snippets(page):
+    for snippet in docpages.code_snippets(page):
         for match in _CALL.finditer(snippet):
             module = modules.get(match["session"])
             if module is None:

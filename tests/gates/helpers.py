@@ -37,6 +37,15 @@ class Run:
         """The problem code the gate reported (None when it passed)."""
         return self.result.get("problem_code")
 
+    def failure(self, code: str) -> str:
+        """The summary of a run that must have failed with problem ``code`` (exit code 1).
+
+        Raises AssertionError, showing everything the gate printed, when it did not.
+        """
+        assert self.returncode == 1, f"exit code {self.returncode}, not 1:\n{self.output}"
+        assert self.problem == code, f"problem {self.problem!r}, not {code!r}:\n{self.output}"
+        return str(self.result["summary"])
+
     @property
     def gate_result(self) -> GateResult:
         """The result as the gates' own :class:`GateResult`."""

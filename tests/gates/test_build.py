@@ -187,10 +187,7 @@ def test_build_hook_stamping_time_fails_naming_the_member(tmp_path: Path) -> Non
     pyproject = PYPROJECT + "\n[tool.hatch.build.hooks.custom]\n"
     repo = make_repo(tmp_path / "repo", {"hatch_build.py": TIME_STAMP_HOOK}, pyproject=pyproject)
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.not-reproducible"
-    summary = str(result["summary"])
+    summary = ran.failure("build.not-reproducible")
     assert "[sdist, second export] tiny_pkg-1.2.3/src/tinypkg/_stamp.py (content sha256" in summary
     assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in summary
     assert "[wheel, built from the sdist] tinypkg/_stamp.py" in summary
@@ -220,10 +217,8 @@ def test_each_variation_of_the_second_export_is_real(tmp_path: Path, leak: str) 
     now = int(time.time())
     repo = make_repo(tmp_path / "repo", {"hatch_build.py": hook}, pyproject=pyproject, date=now)
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.not-reproducible"
-    assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in str(result["summary"])
+    summary = ran.failure("build.not-reproducible")
+    assert "[wheel, second export] tinypkg/_stamp.py (content sha256" in summary
 
 
 def test_dirty_tree_fails_naming_the_files(tmp_path: Path) -> None:
@@ -233,26 +228,22 @@ def test_dirty_tree_fails_naming_the_files(tmp_path: Path) -> None:
     (repo / "dist").mkdir()
     (repo / "dist" / "ignored.txt").write_text("ignored by .gitignore\n", encoding="utf-8")
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.dirty-tree"
-    assert result["summary"] == (
+    summary = ran.failure("build.dirty-tree")
+    assert summary == (
         "the work tree has uncommitted or untracked files: README.md, src/tinypkg/scratch.py"
     )
-    assert "hatchling would put untracked files into the sdist" in str(result["fix"])
+    assert "hatchling would put untracked files into the sdist" in str(ran.result["fix"])
 
 
 def test_unexpected_file_in_sdist_fails_naming_it(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", {"notes/todo.txt": "release credentials go here\n"})
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.unexpected-dist-files"
-    assert result["summary"] == (
+    summary = ran.failure("build.unexpected-dist-files")
+    assert summary == (
         "the dists contain files that are not expected: "
         "tiny_pkg-1.2.3.tar.gz:tiny_pkg-1.2.3/notes/todo.txt"
     )
-    details = result["details"]
+    details = ran.result["details"]
     assert isinstance(details, dict)
     assert "  tiny_pkg-1.2.3/\n    .gitignore" in details["sdist_tree"]
     assert "notes/\n      todo.txt" in details["sdist_tree"]
@@ -266,22 +257,16 @@ def test_unexpected_file_in_the_wheel_fails_naming_it(tmp_path: Path) -> None:
         {"security/dist-contents.toml": policy, "src/tinypkg/debug-key.pem": "not a key\n"},
     )
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.unexpected-dist-files"
-    assert str(result["summary"]).endswith(
-        "not expected: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/debug-key.pem"
-    )
+    summary = ran.failure("build.unexpected-dist-files")
+    assert summary.endswith("not expected: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/debug-key.pem")
 
 
 def test_a_required_file_missing_from_the_wheel_fails(tmp_path: Path) -> None:
     policy = POLICY.replace('require = ["tinypkg/__init__.py"', 'require = ["tinypkg/py.typed"')
     repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.missing-dist-files"
-    assert result["summary"] == (
+    summary = ran.failure("build.missing-dist-files")
+    assert summary == (
         "the dists lack required files: tiny_pkg-1.2.3-py3-none-any.whl:tinypkg/py.typed"
     )
 
@@ -289,10 +274,8 @@ def test_a_required_file_missing_from_the_wheel_fails(tmp_path: Path) -> None:
 def test_version_mismatch_fails_naming_both_values(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     ran = run(repo, tmp_path / "out", "--expect-version", "1.2.4")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.metadata-mismatch"
-    assert "--expect-version is 1.2.4 but pyproject.toml says 1.2.3" in str(result["summary"])
+    summary = ran.failure("build.metadata-mismatch")
+    assert "--expect-version is 1.2.4 but pyproject.toml says 1.2.3" in summary
     # The matching version passes the same check.
     ran = run(repo, tmp_path / "out", "--expect-version", "1.2.3")
     result = ran.result
@@ -306,10 +289,7 @@ def test_built_metadata_differing_from_the_policy_fails(tmp_path: Path) -> None:
     )
     repo = make_repo(tmp_path / "repo", pyproject=pyproject)
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.metadata-mismatch"
-    summary = str(result["summary"])
+    summary = ran.failure("build.metadata-mismatch")
     assert "wheel License-Expression is 'GPL-3.0-only', but security/dist-contents.toml" in summary
     assert "expects 'MIT'" in summary
     assert "{'tiny': 'tinypkg.cli:run'}, but security/dist-contents.toml expects" in summary
@@ -319,10 +299,8 @@ def test_check_wheel_contents_failure_fails_the_gate(tmp_path: Path) -> None:
     policy = POLICY.replace('toplevel = ["tinypkg"]', 'toplevel = ["otherpkg"]')
     repo = make_repo(tmp_path / "repo", {"security/dist-contents.toml": policy})
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.wheel-contents-failed"
-    assert "W201" in str(result["summary"])  # real check-wheel-contents: wrong toplevel
+    summary = ran.failure("build.wheel-contents-failed")
+    assert "W201" in summary  # real check-wheel-contents: wrong toplevel
 
 
 @pytest.mark.parametrize(
@@ -338,9 +316,7 @@ def test_backend_must_be_pinned_to_the_locked_version(
     pyproject = PYPROJECT.replace('"hatchling==1.33.0"', requires)
     repo = make_repo(tmp_path / "repo", pyproject=pyproject)
     ran = run(repo, tmp_path / "out")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == code
+    ran.failure(code)
 
 
 def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path) -> None:
@@ -356,9 +332,7 @@ def test_ref_selects_the_commit_not_the_work_tree(tmp_path: Path) -> None:
     assert details["commit"] == first
     assert details["metadata"]["version"] == "1.2.3"
     ran = run(repo, tmp_path / "out", "--ref", "no-such-tag")
-    result = ran.result
-    assert ran.returncode == 1
-    assert result["problem_code"] == "build.unknown-ref"
+    ran.failure("build.unknown-ref")
 
 
 def test_second_export_mtimes_differ_by_a_margin_for_a_commit_made_this_second(

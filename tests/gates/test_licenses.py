@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 import hashlib
 import shutil
 import subprocess
 import sysconfig
 import venv
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from tests.gates.helpers import Run, run_gate_cli
 from release_gates._internal.spdx import Verdict, judge
 from release_gates.gates.licenses import load_policy
 from release_gates.result import Status
+from standins.index_seed import write_wheel
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = load_policy(ROOT / "security" / "license-allowlist.toml")
@@ -49,32 +48,9 @@ WHEELS = {
 }
 
 
-def _record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    return f"sha256={digest}"
-
-
 def build_wheel(directory: Path, name: str, metadata_lines: list[str]) -> Path:
-    """Write a minimal, valid py3-none-any wheel for ``name`` 1.0."""
-    module = name.replace("-", "_")
-    dist_info = f"{module}-1.0.dist-info"
-    metadata = "\n".join(
-        ["Metadata-Version: 2.4", f"Name: {name}", "Version: 1.0", *metadata_lines, ""]
-    )
-    files = {
-        f"{module}/__init__.py": b"",
-        f"{dist_info}/METADATA": metadata.encode(),
-        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n",
-    }
-    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
-    files[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
-    wheel = directory / f"{module}-1.0-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for path, data in files.items():
-            # A fixed timestamp: the same wheel is byte-identical, so its lock hash holds.
-            archive.writestr(zipfile.ZipInfo(path, date_time=(2026, 1, 1, 0, 0, 0)), data)
-    return wheel
+    """Write a minimal, valid py3-none-any wheel for ``name`` 1.0 (the same bytes every time)."""
+    return write_wheel(directory, name, "1.0", metadata=metadata_lines, metadata_version="2.4")
 
 
 @pytest.fixture(scope="module")
@@ -176,11 +152,9 @@ def test_bad_licence_fails_naming_package_and_licence(
     python, lines = checked_env
     lock = lines["mit-and-apache"] + lines[package]
     ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == code
-    assert f"{package} 1.0 ({declared})" in result.summary
-    assert "mit-and-apache" not in result.summary
+    summary = ran.failure(code)
+    assert f"{package} 1.0 ({declared})" in summary
+    assert "mit-and-apache" not in summary
 
 
 def test_disallowed_licence_only_in_an_older_pythons_closure_fails(
@@ -219,31 +193,32 @@ def test_closure_not_installed_fails(
         lines["mit-and-apache"] + "not-installed-pkg==2.0 \\\n    --hash=sha256:" + "0" * 64 + "\n"
     )
     ran = run_gate(tmp_path, make_repo(tmp_path, lock), python)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "licenses.not-installed"
-    assert "not-installed-pkg==2.0 (found none)" in result.summary
+    summary = ran.failure("licenses.not-installed")
+    assert "not-installed-pkg==2.0 (found none)" in summary
+
+
+@pytest.fixture
+def allowed_repo(tmp_path: Path, checked_env: tuple[Path, dict[str, str]]) -> tuple[Path, Path]:
+    """The checked environment's python and a checkout whose one dependency is allowed."""
+    python, lines = checked_env
+    return python, make_repo(tmp_path, lines["mit-and-apache"])
 
 
 def test_reuse_lint_fails_on_a_file_without_header(
-    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+    tmp_path: Path, allowed_repo: tuple[Path, Path]
 ) -> None:
-    python, lines = checked_env
-    repo = make_repo(tmp_path, lines["mit-and-apache"])
+    python, repo = allowed_repo
     (repo / "no_header.py").write_text("print('who wrote me?')\n")
     ran = run_gate(tmp_path, repo, python)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "licenses.reuse-lint"
-    assert "no_header.py" in result.summary
+    summary = ran.failure("licenses.reuse-lint")
+    assert "no_header.py" in summary
 
 
 def test_reuse_lint_reads_git_view_not_ignored_folders(
-    tmp_path: Path, checked_env: tuple[Path, dict[str, str]]
+    tmp_path: Path, allowed_repo: tuple[Path, Path]
 ) -> None:
     """Only git's view is linted: ignored folders (.nox/) and deleted tracked files do not count."""
-    python, lines = checked_env
-    repo = make_repo(tmp_path, lines["mit-and-apache"])
+    python, repo = allowed_repo
     (repo / ".gitignore").write_text(HEADER + "/.nox/\n")
     subprocess.run(["git", "-C", str(repo), "add", ".gitignore"], check=True)
     (repo / ".nox" / "venv").mkdir(parents=True)
@@ -291,10 +266,8 @@ def test_rejection_names_the_classifier_that_caused_it(
 ) -> None:
     python, lines = checked_env
     ran = run_gate(tmp_path, make_repo(tmp_path, lines["mit-gpl-classifier"]), python)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "licenses.disallowed"
-    assert result.summary == (
+    summary = ran.failure("licenses.disallowed")
+    assert summary == (
         "runtime dependencies with licences not allowed: mit-gpl-classifier 1.0 (MIT): "
         "Classifier 'License :: OSI Approved :: GNU General Public License v3 (GPLv3)' is not "
         "allowed by the allow-list (License 'MIT' would be allowed)"
@@ -377,7 +350,5 @@ def test_expired_or_invalid_override_fails(
         repo, OVERRIDE.format(version="1.0", licence=licence, expires=expires.isoformat())
     )
     ran = run_gate(tmp_path, repo, python, "--overrides", str(overrides))
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == code
-    assert message in result.summary
+    summary = ran.failure(code)
+    assert message in summary

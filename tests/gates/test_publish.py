@@ -12,7 +12,6 @@ options so the suite stays fast.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 import itertools
@@ -21,7 +20,6 @@ import os
 import subprocess
 import sys
 import tarfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,14 +37,11 @@ from standins.fault_proxy import (
     Reset,
     fault_proxy,
 )
+from standins.index_seed import pack_wheel
 from standins.local_index import LocalIndex, local_index
 
 FAST = ["--backoff", "0.2", "--max-delay", "0.5", "--poll-backoff", "0.2", "--poll-attempts", "3"]
 _versions = itertools.count(1)
-
-
-def _record_hash(data: bytes) -> str:
-    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
 def make_release(
@@ -64,18 +59,10 @@ def make_release(
         f"{name}/__init__.py": f"# {marker}\n",
         f"{name}/cli.py": f"def main():\n    print({prints or f'{name} {version}'!r})\n",
         f"{info}/METADATA": metadata,
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\n"
-        "Tag: py3-none-any\n",
         f"{info}/entry_points.txt": f"[console_scripts]\n{name} = {name}.cli:main\n",
     }
-    record = "".join(
-        f"{p},{_record_hash(c.encode())},{len(c.encode())}\n" for p, c in files.items()
-    )
-    files[f"{info}/RECORD"] = record + f"{info}/RECORD,,\n"
     wheel = dist / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for path, content in files.items():
-            archive.writestr(zipfile.ZipInfo(path, (2020, 2, 2, 0, 0, 0)), content)
+    pack_wheel(wheel, info, {path: text.encode() for path, text in files.items()})
     sdist = dist / f"{name}-{version}.tar.gz"
     with tarfile.open(sdist, "w:gz") as archive:
         for path, content in {"PKG-INFO": metadata, "README": marker}.items():
@@ -89,19 +76,21 @@ def make_release(
 
 @dataclass
 class Release:
-    """This test's release: its version, file names and their sha256."""
+    """This test's release: its folder, version, file names and their sha256."""
 
     dist: Path
     version: str
+    wheel: str
+    sdist: str
     sha256: dict[str, str]
 
-    @property
-    def wheel(self) -> str:
-        return f"duckalog-{self.version}-py3-none-any.whl"
 
-    @property
-    def sdist(self) -> str:
-        return f"duckalog-{self.version}.tar.gz"
+def new_release(dist: Path, prints: str | None = None) -> Release:
+    """A release of a version no other test uses, written by :func:`make_release`."""
+    version = f"0.0.{next(_versions)}"
+    wheel, sdist = make_release(dist, version, prints=prints)
+    sha256 = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in (wheel, sdist)}
+    return Release(dist, version, wheel.name, sdist.name, sha256)
 
 
 def run_publish(
@@ -145,13 +134,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalIndex]:
 
 @pytest.fixture
 def release(tmp_path: Path) -> Release:
-    version = f"0.0.{next(_versions)}"
-    paths = make_release(tmp_path / "dist", version)
-    return Release(
-        tmp_path / "dist",
-        version,
-        {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in paths},
-    )
+    return new_release(tmp_path / "dist")
 
 
 def test_publishes_verifies_and_a_rerun_is_idempotent(index: LocalIndex, release: Release) -> None:
@@ -319,10 +302,8 @@ def test_verify_only_fails_when_the_release_never_shows_up(
 
 
 def test_the_installed_release_must_print_its_version(tmp_path: Path, index: LocalIndex) -> None:
-    version = f"0.0.{next(_versions)}"
-    files = make_release(tmp_path / "dist", version, prints="duckalog 9.9.9")
-    twine_upload(index, *files)
-    release = Release(tmp_path / "dist", version, {})
+    release = new_release(tmp_path / "dist", prints="duckalog 9.9.9")
+    twine_upload(index, release.dist / release.wheel, release.dist / release.sdist)
     run = run_publish(release, index, "--verify-only")
     assert run.problem == "publish.smoke-failed"
     assert "duckalog 9.9.9" in str(run.result["summary"])

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from release_gates._internal.release_config import read_release_config
 from release_gates.problems import GateFailure
 from release_gates.result import GateResult, Status
 from release_gates.workflow import pypi_health
+from standins.serving import serving
 
 REPOSITORY = "duckalog/duckalog"
 WHEEL = "duckalog-1.0.0-py3-none-any.whl"
@@ -60,17 +60,9 @@ def site() -> Iterator[Site]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.timeout = 5
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    served.base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(Handler) as server:
+        served.base = f"http://127.0.0.1:{server.server_address[1]}"
         yield served
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def digest(name: str) -> str:

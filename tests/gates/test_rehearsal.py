@@ -17,11 +17,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from release_gates.rehearsal.schedule import Plan, Rehearsal
 from release_gates.rehearsal.services import Service
 from release_gates.result import GateResult, Status
 from standins.index_seed import earlier_version
+from standins.serving import serving
 
 FAKE_GATE = textwrap.dedent(
     """
@@ -215,14 +215,8 @@ class _OsvHandler(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def loopback_server() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _OsvHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_OsvHandler) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_offline_runs_the_audit_against_a_reachable_loopback_service(

@@ -14,10 +14,9 @@ import json
 import shutil
 import socket
 import tarfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from tests.gates.helpers import Run, run_gate_cli
 from release_gates._internal.checksums import write_sha256sums
 from standins.index_seed import write_wheel
 from standins.local_index import LocalIndex, local_index
+from standins.serving import serving
 
 MINTED = "pypi-AgEIcHlwaS5vcmcCJDRiNjM-minted-token-never-printed"
 OIDC = "eyJhbGciOi.job-oidc-token.never-printed"
@@ -77,15 +77,8 @@ def exchange() -> Iterator[tuple[str, Exchange]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as server:
         yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -211,23 +204,26 @@ def test_an_exchange_that_is_down_is_transient(
     assert f"answered HTTP {status}" in run.result["details"]["publisher"]
 
 
-def test_a_local_version_is_permanent(
-    tmp_path: Path, index: LocalIndex, exchange: tuple[str, Exchange]
+@pytest.mark.parametrize(
+    ("version", "oidc", "problem"),
+    [
+        ("1.0.5+abc", True, "upload_triage.local-version"),  # permanent: PyPI refuses it
+        ("1.0.6", False, "upload_triage.no-oidc"),  # without the job's token it cannot decide
+    ],
+    ids=["local-version", "no-oidc"],
+)
+def test_what_cannot_be_retried_fails_with_retry_false(
+    tmp_path: Path,
+    index: LocalIndex,
+    exchange: tuple[str, Exchange],
+    version: str,
+    oidc: bool,
+    problem: str,
 ) -> None:
     base, _ = exchange
-    make_dists(tmp_path, "1.0.5+abc")
-    run, output = triage(tmp_path, index, base)
-    assert run.problem == "upload_triage.local-version"
-    assert output == "retry=false\n"
-
-
-def test_without_the_jobs_oidc_token_it_cannot_decide_and_fails(
-    tmp_path: Path, index: LocalIndex, exchange: tuple[str, Exchange]
-) -> None:
-    base, _ = exchange
-    make_dists(tmp_path, "1.0.6")
-    run, output = triage(tmp_path, index, base, oidc=False)
-    assert run.problem == "upload_triage.no-oidc"
+    make_dists(tmp_path, version)
+    run, output = triage(tmp_path, index, base, oidc=oidc)
+    assert run.problem == problem
     assert output == "retry=false\n"
 
 

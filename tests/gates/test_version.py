@@ -95,10 +95,8 @@ def test_whitespace_in_pyproject_version_is_named_and_quoted(tmp_path: Path) -> 
     """Reported: `version = " 1.0.0"` came out as "1.0.0 differs from 1.0.0"."""
     root = make_project(tmp_path, " 1.0.0", ("1.0.0",))
     ran = run_cli(root, "--tag", "v1.0.0", tmp_path=tmp_path)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "version.not-normalized"
-    assert result.summary == (
+    summary = ran.failure("version.not-normalized")
+    assert summary == (
         "' 1.0.0' (from pyproject.toml [project].version) is not in normalized PEP 440 form "
         "(normalized: '1.0.0')"
     )
@@ -117,11 +115,9 @@ def test_local_version_is_refused_for_every_channel(tmp_path: Path, how: str, ch
         "pyproject": ("--channel", channel),
     }[how]
     ran = run_cli(root, *args, tmp_path=tmp_path)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "version.local-version"
-    assert "'0.2.0+abc'" in result.summary and "'+abc'" in result.summary
-    assert "PyPI and TestPyPI refuse local versions" in result.summary
+    summary = ran.failure("version.local-version")
+    assert "'0.2.0+abc'" in summary and "'+abc'" in summary
+    assert "PyPI and TestPyPI refuse local versions" in summary
     assert github_output(tmp_path) == ""
 
 
@@ -136,10 +132,8 @@ def test_version_already_on_the_index_fails_naming_its_files(
     """Reported: a fix committed without a bump passed every gate until "File already exists"."""
     root = make_project(tmp_path, version, (version,))
     ran = run_cli(root, "--tag", f"v{version}", "--index-url", index, tmp_path=tmp_path)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "version.already-on-index"
-    assert result.summary == f"duckalog {version} is already on {index}: {files}"
+    summary = ran.failure("version.already-on-index")
+    assert summary == f"duckalog {version} is already on {index}: {files}"
     assert github_output(tmp_path) == ""
 
 
@@ -288,11 +282,9 @@ def test_dist_metadata_mismatch_fails_naming_both(tmp_path: Path) -> None:
     root = make_project(tmp_path, "1.2.3", ("1.2.3",))
     write_dists(root / "dist", "1.2.3", "1.2.2")
     ran = run_cli(root, "--dist", str(root / "dist"), tmp_path=tmp_path)
-    result = ran.gate_result
-    assert ran.returncode == 1
-    assert result.problem_code == "version.dist-mismatch"
-    assert "duckalog-1.2.3.tar.gz" in result.summary
-    assert "'1.2.2'" in result.summary and "'1.2.3'" in result.summary
+    summary = ran.failure("version.dist-mismatch")
+    assert "duckalog-1.2.3.tar.gz" in summary
+    assert "'1.2.2'" in summary and "'1.2.3'" in summary
 
 
 def test_missing_dists_fail(tmp_path: Path) -> None:

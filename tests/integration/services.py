@@ -103,9 +103,11 @@ class PostgresServer:
             ]
         )
 
-    def _run(self, argv: list[str]) -> None:
+    def _run(self, argv: list[str], stdin: str | None = None) -> str:
+        """Run a PostgreSQL client program as the server's user; its output, or RuntimeError."""
         done = subprocess.run(
             argv,
+            input=stdin,
             user=self.user,
             cwd=self.base,
             capture_output=True,
@@ -114,7 +116,9 @@ class PostgresServer:
             check=False,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"{argv[0]} failed: {done.stdout}{done.stderr}")
+            name = Path(argv[0]).name
+            raise RuntimeError(f"{name} failed: {done.stdout}{done.stderr}")
+        return done.stdout
 
     def start(self) -> None:
         """Start the server (on the same port after a stop) and wait until it accepts queries."""
@@ -168,20 +172,13 @@ class PostgresServer:
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run SQL as the superuser (over the socket); stop at the first error."""
-        done = subprocess.run(
+        return self._run(
             [
                 *(self.psql_binary, *self._connection(database), "-X", "-q", "-A", "-t"),
                 *("-v", "ON_ERROR_STOP=1", "-f", "-"),
             ],
-            input=sql,
-            capture_output=True,
-            text=True,
-            timeout=STARTUP_LIMIT,
-            check=False,
+            stdin=sql,
         )
-        if done.returncode != 0:
-            raise RuntimeError(f"psql failed: {done.stderr}")
-        return done.stdout
 
     def remove(self) -> None:
         self.stop()

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from services import extension_file
-from support import digest, listing, run_main
+from support import digest, listing, query, run_main
 from tables import DeltaTable, IcebergTable, write_delta, write_iceberg
 
 import duckalog
@@ -62,13 +62,7 @@ def build(folder: Path, config: str = "duckalog.yaml") -> list[str]:
 
 
 def stored(catalog: Path) -> list[tuple[str, str, str]]:
-    connection = duckdb.connect(str(catalog), read_only=True)
-    try:
-        found = connection.execute(
-            "SELECT kind, name, origin FROM _duckalog.session ORDER BY position"
-        ).fetchall()
-    finally:
-        connection.close()
+    found = query(catalog, "SELECT kind, name, origin FROM _duckalog.session ORDER BY position")
     return [(str(kind), str(name), str(origin)) for kind, name, origin in found]
 
 

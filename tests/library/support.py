@@ -86,16 +86,23 @@ def query(database: Path, sql: str) -> list[tuple[object, ...]]:
         connection.close()
 
 
-def views_in(database: Path) -> dict[str, str]:
-    """``{"schema.view": sql}`` of the user views in a catalog file."""
-    connection = duckdb.connect(str(database), read_only=True)
+def duckdb_file(path: Path, sql: str) -> Path:
+    """A DuckDB database file at ``path`` holding what ``sql`` creates; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(path))
     try:
-        rows = connection.execute(
-            "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal"
-        ).fetchall()
+        connection.execute(sql)
     finally:
         connection.close()
-    return {f"{schema}.{name}": sql for schema, name, sql in rows}
+    return path
+
+
+def views_in(database: Path) -> dict[str, str]:
+    """``{"schema.view": sql}`` of the user views in a catalog file."""
+    rows = query(
+        database, "SELECT schema_name, view_name, sql FROM duckdb_views() WHERE NOT internal"
+    )
+    return {f"{schema}.{name}": str(sql) for schema, name, sql in rows}
 
 
 def digest(path: Path) -> str:

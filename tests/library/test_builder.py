@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support import digest, listing, views_in, write_parquet
+from support import digest, duckdb_file, listing, views_in, write_parquet
 
 from duckalog.builder import build
 from duckalog.config import load_catalog
@@ -100,12 +100,10 @@ def test_missing_target_folder_is_a_build_error(tmp_path: Path) -> None:
 
 
 def test_views_over_an_attached_duckdb_file(tmp_path: Path) -> None:
-    reference = tmp_path / "ref.duckdb"
-    connection = duckdb.connect(str(reference))
-    connection.execute(
-        "CREATE SCHEMA crm; CREATE TABLE crm.people AS SELECT 1 AS id, 'Ada' AS name"
+    reference = duckdb_file(
+        tmp_path / "ref.duckdb",
+        "CREATE SCHEMA crm; CREATE TABLE crm.people AS SELECT 1 AS id, 'Ada' AS name",
     )
-    connection.close()
     before = digest(reference)
     config = make(
         tmp_path,

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
-from support import run_main, write_parquet
+from support import duckdb_file, run_main, write_parquet
 
 CONFIG = '''\
 attachments:
@@ -27,9 +26,7 @@ views:
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     write_parquet(tmp_path / "data" / "orders.parquet")
-    connection = duckdb.connect(str(tmp_path / "ref.duckdb"))
-    connection.execute("CREATE TABLE people AS SELECT 7 AS id, 'Ada' AS name")
-    connection.close()
+    duckdb_file(tmp_path / "ref.duckdb", "CREATE TABLE people AS SELECT 7 AS id, 'Ada' AS name")
     (tmp_path / "duckalog.yaml").write_text(CONFIG, encoding="utf-8")
     run = run_main("build", "duckalog.yaml", cwd=tmp_path)
     assert run.code == 0, run.stderr

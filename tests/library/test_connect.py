@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support import listing, query, write_parquet
+from support import duckdb_file, listing, query, write_parquet
 
 import duckalog
 from duckalog.builder import build
@@ -27,13 +27,11 @@ TOKEN = 'tok en\'s "very" secret'
 
 def make_reference(path: Path) -> Path:
     """A DuckDB file with crm.people (id, name)."""
-    connection = duckdb.connect(str(path))
-    connection.execute(
+    return duckdb_file(
+        path,
         "CREATE SCHEMA crm; CREATE TABLE crm.people AS"
-        " SELECT * FROM (VALUES (1, 'Ada'), (2, 'Grace')) t(id, name)"
+        " SELECT * FROM (VALUES (1, 'Ada'), (2, 'Grace')) t(id, name)",
     )
-    connection.close()
-    return path
 
 
 def project(folder: Path, text: str) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support import query, run_main, views_in, write_parquet
+from support import duckdb_file, query, run_main, views_in, write_parquet
 
 from duckalog.builder import build
 from duckalog.config import load_catalog
@@ -158,10 +158,7 @@ def test_names_fold_as_duckdb_folds_them(tmp_path: Path) -> None:
 
 
 def test_attachment_users_count_views_reading_through_other_views(tmp_path: Path) -> None:
-    reference = tmp_path / "ref.duckdb"
-    connection = duckdb.connect(str(reference))
-    connection.execute("CREATE TABLE people AS SELECT 1 AS id")
-    connection.close()
+    duckdb_file(tmp_path / "ref.duckdb", "CREATE TABLE people AS SELECT 1 AS id")
     config = write(
         tmp_path,
         "duckalog.yaml",

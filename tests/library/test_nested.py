@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from support import digest, listing, query, run_main, write_parquet
+from support import digest, duckdb_file, listing, query, run_main, write_parquet
 
 import duckalog
 from duckalog.config import load_catalog
@@ -29,14 +29,11 @@ def write(path: Path, text: str) -> Path:
 
 def reference_db(path: Path) -> Path:
     """A DuckDB file with table ``rates`` (code, rate)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(path))
-    connection.execute(
+    return duckdb_file(
+        path,
         "CREATE TABLE rates AS SELECT * FROM"
-        " (VALUES ('EUR', 1.0::DOUBLE), ('USD', 0.9::DOUBLE)) t(code, rate)"
+        " (VALUES ('EUR', 1.0::DOUBLE), ('USD', 0.9::DOUBLE)) t(code, rate)",
     )
-    connection.close()
-    return path
 
 
 @pytest.fixture

@@ -100,14 +100,20 @@ def make(tmp_path: Path, text: str = CONFIG) -> Path:
     return tmp_path / "duckalog.yaml"
 
 
+def held_catalog(tmp_path: Path, holders: list[Process], mode: str) -> tuple[Path, Process]:
+    """The catalog built from :func:`make`'s config, open in another process in ``mode``
+    (``read-write`` or ``read-only``); returns its path and that process, ready."""
+    target = build(load_catalog(make(tmp_path))).database
+    holder = Process(HOLDER, str(target), mode)
+    holders.append(holder)
+    assert holder.line() == "ready"
+    return target, holder
+
+
 def test_a_read_write_holder_makes_the_build_fail_and_change_nothing(
     tmp_path: Path, holders: list[Process]
 ) -> None:
-    config = make(tmp_path)
-    target = build(load_catalog(config)).database
-    holder = Process(HOLDER, str(target), "read-write")
-    holders.append(holder)
-    assert holder.line() == "ready"
+    target, holder = held_catalog(tmp_path, holders, "read-write")
     wal = target.with_name("catalog.duckdb.wal")
     assert wal.is_file()  # the holder's committed table is still in its write-ahead log
     before = (digest(target), digest(wal), listing(tmp_path))
@@ -129,12 +135,8 @@ def test_a_read_write_holder_makes_the_build_fail_and_change_nothing(
 def test_read_only_holders_keep_reading_the_old_catalog(
     tmp_path: Path, holders: list[Process]
 ) -> None:
-    config = make(tmp_path)
-    target = build(load_catalog(config)).database
-    holder = Process(HOLDER, str(target), "read-only")
-    holders.append(holder)
-    assert holder.line() == "ready"
-    config.write_text(
+    target, holder = held_catalog(tmp_path, holders, "read-only")
+    (tmp_path / "duckalog.yaml").write_text(
         CONFIG.replace("]", ", {name: total, sql: 'SELECT sum(amount) AS s FROM orders'}]"),
         encoding="utf-8",
     )

@@ -13,4 +13,5 @@ the gates (like urllib3's ``dummyserver``): a gate never imports them, except
     fault_proxy     a proxy that injects index faults (timeouts, 5xx, resets)
     twine_once      twine that uploads once, for the publish gate's retry tests
     artifact_proxy  act's artifact server, made to behave like GitHub's (tools/workflow_run)
+    serving         what they share: a loopback server's life, a proxy's body reading and headers
 """

@@ -36,28 +36,14 @@ import json
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from typing import Any
+
+from standins.serving import HOP_BY_HOP, LoopbackService, read_body, send_relayed_headers
 
 PROXY_URL_ENV = "DUCKALOG_ARTIFACT_PROXY_URL"
 SERVICE = "/twirp/github.actions.results.api.v1.ArtifactService/"
-
-# Headers that belong to one connection, not to the message, so they are not passed on.
-_HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "content-length",
-    }
-)
 
 _NODE_PRELOAD = """\
 // SPDX-FileCopyrightText: 2026 Duckalog contributors
@@ -158,7 +144,7 @@ def rewrite_response(method: str, request: bytes, body: bytes, ids: ArtifactIds)
     return json.dumps(data).encode()
 
 
-class ArtifactProxy:
+class ArtifactProxy(LoopbackService):
     """Context manager: the proxy on 127.0.0.1 (free port) in front of ``upstream``.
 
     ``upstream`` is act's artifact server URL (``http://ADDR:PORT/``). The proxy
@@ -170,19 +156,15 @@ class ArtifactProxy:
         parsed = urllib.parse.urlsplit(upstream)
         if parsed.scheme != "http" or not parsed.hostname or not parsed.port:
             raise ValueError(f"upstream must be http://HOST:PORT/, not {upstream!r}")
+        super().__init__(lifetime_s)
         self.upstream = (parsed.hostname, parsed.port)
-        self.lifetime_s = lifetime_s
         self.ids = ArtifactIds()
         self.exchanges: list[Exchange] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._timer: threading.Timer | None = None
 
     @property
     def url(self) -> str:
         """The proxy's base URL, ``http://127.0.0.1:PORT/`` (trailing slash, like act's)."""
-        if self._server is None:
-            raise RuntimeError("ArtifactProxy is not running")
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+        return f"http://127.0.0.1:{self.port}/"
 
     def forward(
         self, verb: str, target: str, headers: list[tuple[str, str]], body: bytes
@@ -197,7 +179,7 @@ class ArtifactProxy:
                 verb, f"{path}?{pad_signature(query)}" if query else path, skip_host=True
             )
             for name, value in headers:
-                if name.lower() not in _HOP_BY_HOP:
+                if name.lower() not in HOP_BY_HOP:
                     connection.putheader(name, value)
             connection.putheader("Content-Length", str(len(sent)))
             connection.endheaders(sent)
@@ -211,26 +193,15 @@ class ArtifactProxy:
         self.exchanges.append(Exchange(verb, method or path, status))
         return status, reply_headers, answer
 
-    def __enter__(self) -> ArtifactProxy:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """Passes every request on through :meth:`forward`; 502 when act cannot be reached."""
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def _read_body(self) -> bytes:
-                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                    chunks: list[bytes] = []
-                    while True:
-                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                        if size == 0:
-                            self.rfile.readline()
-                            return b"".join(chunks)
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
             def _handle(self) -> None:
-                body = self._read_body()
+                body = read_body(self)
                 try:
                     status, headers, answer = proxy.forward(
                         self.command, self.path, list(self.headers.items()), body
@@ -239,9 +210,7 @@ class ArtifactProxy:
                     status, headers = 502, []
                     answer = f"artifact proxy: {error}".encode()
                 self.send_response(status)
-                for name, value in headers:
-                    if name.lower() not in _HOP_BY_HOP:
-                        self.send_header(name, value)
+                send_relayed_headers(self, headers)
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 if self.command != "HEAD":
@@ -252,23 +221,4 @@ class ArtifactProxy:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # `exchanges` keeps what matters
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self._timer = threading.Timer(self.lifetime_s, self._server.shutdown)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        return Handler

@@ -30,21 +30,10 @@ import threading
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Union
 
-# Headers that belong to one connection, not to the request, so they are not passed on.
-_HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailers",
-    "transfer-encoding",
-    "upgrade",
-    "content-length",
-}
+from standins.serving import HOP_BY_HOP, read_body, send_relayed_headers, serving
 
 
 @dataclass(frozen=True)
@@ -125,26 +114,11 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             """Keep test output quiet."""
 
-        def _body(self) -> bytes:
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                chunks = []
-                while True:
-                    size = int(self.rfile.readline().split(b";")[0].strip(), 16)
-                    chunk = self.rfile.read(size)
-                    self.rfile.readline()
-                    if size == 0:
-                        break
-                    chunks.append(chunk)
-                return b"".join(chunks)
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
         def _reply(
             self, code: int, headers: list[tuple[str, str]], body: bytes, reason: str | None = None
         ) -> None:
             self.send_response(code, reason)
-            for name, value in headers:
-                if name.lower() not in _HOP_BY_HOP:
-                    self.send_header(name, value)
+            send_relayed_headers(self, headers)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")
             self.end_headers()
@@ -156,7 +130,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 upstream.hostname or "127.0.0.1", upstream.port or 80, timeout=60
             )
             try:
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
                 connection.request(self.command, self.path, body=body, headers=headers)
                 response = connection.getresponse()
                 return response.status, response.getheaders(), response.read()
@@ -174,7 +148,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self.connection.close()
 
         def _handle(self) -> None:
-            body = self._body()
+            body = read_body(self)
             action = proxy.next_action(self.command, self.path)
             if isinstance(action, Answer):
                 text = action.body.format(basic_auth=_basic_auth(self.headers.get("Authorization")))
@@ -226,15 +200,9 @@ def fault_proxy(
         then=then or Forward(),
         tamper_downloads=tamper_downloads,
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(proxy))
-    server.daemon_threads = True
-    proxy.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, name="fault-proxy", daemon=True)
-    thread.start()
-    try:
-        yield proxy
-    finally:
-        proxy.stopping.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(_handler(proxy)) as server:
+        proxy.url = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            yield proxy
+        finally:
+            proxy.stopping.set()  # cut a Delay short, so that the server can stop

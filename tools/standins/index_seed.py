@@ -17,7 +17,7 @@ import base64
 import contextlib
 import hashlib
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -47,26 +47,47 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def write_wheel(directory: Path, project: str, version: str, requires: Sequence[str] = ()) -> Path:
-    """A minimal valid ``py3-none-any`` wheel of ``project`` ``version`` in ``directory``,
-    depending on ``requires`` (``Requires-Dist`` lines)."""
-    stem = canonicalize_name(project).replace("-", "_")
-    info = f"{stem}-{version}.dist-info"
-    metadata = f"Metadata-Version: 2.1\nName: {project}\nVersion: {version}\n"
-    metadata += "".join(f"Requires-Dist: {requirement}\n" for requirement in requires)
-    files = {
-        f"{stem}/__init__.py": b"",
-        f"{info}/METADATA": metadata.encode(),
-        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: standins.index_seed\n"
+def pack_wheel(wheel: Path, dist_info: str, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` into the pure-Python wheel ``wheel``, adding the WHEEL and RECORD files.
+
+    ``dist_info`` is the ``NAME-VERSION.dist-info`` folder ``files`` hold METADATA
+    in. Every member gets one fixed timestamp, so the same files always make the
+    same bytes (a lock's hash of the wheel holds). Returns ``wheel``.
+    """
+    members = {
+        **files,
+        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: standins.index_seed\n"
         b"Root-Is-Purelib: true\nTag: py3-none-any\n",
     }
-    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in files.items())
-    files[f"{info}/RECORD"] = (record + f"{info}/RECORD,,\n").encode()
-    wheel = directory / f"{stem}-{version}-py3-none-any.whl"
+    record = "".join(f"{path},{_record_hash(data)},{len(data)}\n" for path, data in members.items())
+    members[f"{dist_info}/RECORD"] = (record + f"{dist_info}/RECORD,,\n").encode()
     with zipfile.ZipFile(wheel, "w") as archive:
-        for path, data in files.items():
+        for path, data in members.items():
             archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 2, 2, 0, 0, 0)), data)
     return wheel
+
+
+def write_wheel(
+    directory: Path,
+    project: str,
+    version: str,
+    requires: Sequence[str] = (),
+    *,
+    metadata: Sequence[str] = (),
+    metadata_version: str = "2.1",
+) -> Path:
+    """A minimal valid ``py3-none-any`` wheel of ``project`` ``version`` in ``directory``.
+
+    It depends on ``requires`` (``Requires-Dist`` lines); ``metadata`` are further
+    METADATA lines (``License-Expression: MIT`` wants ``metadata_version`` 2.4).
+    """
+    stem = canonicalize_name(project).replace("-", "_")
+    info = f"{stem}-{version}.dist-info"
+    lines = [f"Metadata-Version: {metadata_version}", f"Name: {project}", f"Version: {version}"]
+    lines += [f"Requires-Dist: {requirement}" for requirement in requires]
+    text = "".join(f"{line}\n" for line in (*lines, *metadata))
+    files = {f"{stem}/__init__.py": b"", f"{info}/METADATA": text.encode()}
+    return pack_wheel(directory / f"{stem}-{version}-py3-none-any.whl", info, files)
 
 
 @contextlib.contextmanager

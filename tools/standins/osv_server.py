@@ -23,12 +23,13 @@ import json
 import sys
 import threading
 from collections.abc import Iterable, Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from packaging.utils import canonicalize_name
+
+from standins.serving import LoopbackService
 
 QUERY_PATH = "/v1/query"
 
@@ -73,7 +74,7 @@ def matches(record: dict[str, Any], name: str, version: str) -> bool:
     )
 
 
-class OsvServer:
+class OsvServer(LoopbackService):
     """Context manager running the stand-in on 127.0.0.1 in a daemon thread."""
 
     def __init__(
@@ -82,21 +83,17 @@ class OsvServer:
         lifetime_s: float = 300,
         fail_status: int | None = None,
     ) -> None:
+        super().__init__(lifetime_s)
         self.advisories = list(advisories)
         # Fault injection: answer every query with this HTTP error status instead.
         self.fail_status = fail_status
-        self.lifetime_s = lifetime_s
         self.queries: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._timer: threading.Timer | None = None
 
     @property
     def url(self) -> str:
         """The query endpoint, e.g. ``http://127.0.0.1:41234/v1/query``."""
-        if self._server is None:
-            raise RuntimeError("OsvServer is not running")
-        return f"http://127.0.0.1:{self._server.server_address[1]}{QUERY_PATH}"
+        return f"http://127.0.0.1:{self.port}{QUERY_PATH}"
 
     def answer(self, query: dict[str, Any]) -> dict[str, Any]:
         """The OSV response body for one query (and remember the query)."""
@@ -109,7 +106,8 @@ class OsvServer:
         found = [r for r in self.advisories if matches(r, name, str(query.get("version")))]
         return {"vulns": found} if found else {}
 
-    def __enter__(self) -> OsvServer:
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        """Answers ``POST /v1/query`` from :meth:`answer`."""
         osv = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -136,27 +134,7 @@ class OsvServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        # Stop even if the owner never does (a crashed test, a killed rehearsal).
-        self._timer = threading.Timer(self.lifetime_s, self._server.shutdown)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        return Handler
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,7 +34,6 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from release_gates._internal.lockfile import (
 )
 from release_gates._internal.tomlfile import load_toml
 from release_gates.gates import audit_vex as vex
+from release_gates.gates.audit_vex import Finding
 from release_gates.gates.audit_waivers import Waiver, load_waivers
 from release_gates.problems import GateFailure, Problem
 from release_gates.result import GateResult, Status, run_gate
@@ -111,38 +111,6 @@ def _error_text(stderr: str) -> str:
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
     exceptions = [line for line in lines if _EXCEPTION_LINE.match(line)]
     return " <- ".join(reversed(exceptions[-2:])) or (lines[-1] if lines else "no output")
-
-
-@dataclass
-class Finding:
-    """One advisory affecting one pinned package version, on some Pythons."""
-
-    ids: tuple[str, ...]
-    package: str
-    version: str
-    fix_versions: tuple[str, ...]
-    description: str
-    pythons: list[str] = field(default_factory=list)
-
-    def describe(self) -> str:
-        """``ID package==version (fixed in X; Python 3.9)``."""
-        fixed = ", ".join(self.fix_versions) or "no fixed version known"
-        return (
-            f"{self.ids[0]} {self.package}=={self.version} "
-            f"(fixed in {fixed}; Python {', '.join(self.pythons)})"
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-serialisable form for the report."""
-        return {
-            "id": self.ids[0],
-            "aliases": list(self.ids[1:]),
-            "package": self.package,
-            "version": self.version,
-            "fix_versions": list(self.fix_versions),
-            "description": self.description,
-            "pythons": self.pythons,
-        }
 
 
 def pip_audit_command(requirements: Path, osv_url: str, cache: Path, timeout_s: int) -> list[str]:
@@ -282,21 +250,19 @@ def write_vex(
         return None
     assessed = [
         vex.Assessed(
-            f.ids, f.package, f.version, f.fix_versions, f.description, tuple(f.pythons),
-            w.state, w.justification,
+            f, w.state, w.justification,
             f"{w.reason} (reviewed waiver in security/waivers.toml, expires {w.expires})",
         )
         for f, w in waived
     ] + [
         vex.Assessed(
-            f.ids, f.package, f.version, f.fix_versions, f.description, tuple(f.pythons),
-            "in_triage", None,
+            f, "in_triage", None,
             "not waived: the audit gate blocks the release until it is fixed or a reviewed "
             "waiver states its analysis",
         )
         for f in unwaived
     ]  # fmt: skip
-    assessed.sort(key=lambda a: (a.package, a.version, a.ids[0]))
+    assessed.sort(key=lambda a: (a.finding.package, a.finding.version, a.finding.ids[0]))
     document = vex.document(
         str(project.get("name")),
         str(project.get("version")),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,16 +32,47 @@ SPEC_VERSION = "1.6"
 SUFFIX = ".vex.cdx.json"
 
 
-@dataclass(frozen=True)
-class Assessed:
-    """One advisory against one package version, and the analysis stated for it."""
+@dataclass
+class Finding:
+    """One advisory affecting one pinned package version, on some Pythons.
+
+    Defined here, with the VEX that states an analysis for each; the audit gate
+    collects them from pip-audit's reports.
+    """
 
     ids: tuple[str, ...]
     package: str
     version: str
     fix_versions: tuple[str, ...]
     description: str
-    pythons: tuple[str, ...]
+    pythons: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """``ID package==version (fixed in X; Python 3.9)``."""
+        fixed = ", ".join(self.fix_versions) or "no fixed version known"
+        return (
+            f"{self.ids[0]} {self.package}=={self.version} "
+            f"(fixed in {fixed}; Python {', '.join(self.pythons)})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable form for the report."""
+        return {
+            "id": self.ids[0],
+            "aliases": list(self.ids[1:]),
+            "package": self.package,
+            "version": self.version,
+            "fix_versions": list(self.fix_versions),
+            "description": self.description,
+            "pythons": self.pythons,
+        }
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One finding and the analysis stated for it (``analysis.state``, ``justification``)."""
+
+    finding: Finding
     state: str
     justification: str | None
     detail: str
@@ -65,7 +96,10 @@ def status_line(assessed: Sequence[Assessed], as_of: datetime.datetime, pythons:
             f"no known vulnerabilities as of {day} in the locked closures for Python {pythons} "
             "(pip-audit against OSV)"
         )
-    states = ", ".join(f"{a.ids[0]} in {a.package} {a.version}: {a.state}" for a in assessed)
+    states = ", ".join(
+        f"{a.finding.ids[0]} in {a.finding.package} {a.finding.version}: {a.state}"
+        for a in assessed
+    )
     count = f"{len(assessed)} known vulnerabilit{'y' if len(assessed) == 1 else 'ies'}"
     return f"{count} as of {day}: {states}"
 
@@ -129,12 +163,13 @@ def document(
 
 
 def _vulnerability(assessed: Assessed) -> dict[str, Any]:
-    main, *aliases = assessed.ids
+    finding = assessed.finding
+    main, *aliases = finding.ids
     analysis: dict[str, Any] = {"state": assessed.state, "detail": assessed.detail}
     if assessed.justification:
         analysis["justification"] = assessed.justification
     entry: dict[str, Any] = {
-        "bom-ref": f"{main}/{purl(assessed.package, assessed.version)}",
+        "bom-ref": f"{main}/{purl(finding.package, finding.version)}",
         "id": main,
         "source": {"name": "OSV", "url": f"https://osv.dev/vulnerability/{main}"},
         "references": [
@@ -142,13 +177,13 @@ def _vulnerability(assessed: Assessed) -> dict[str, Any]:
             for alias in aliases
         ],
         "analysis": analysis,
-        "affects": [{"ref": purl(assessed.package, assessed.version)}],
-        "properties": [{"name": "duckalog:pythons", "value": " ".join(assessed.pythons)}],
+        "affects": [{"ref": purl(finding.package, finding.version)}],
+        "properties": [{"name": "duckalog:pythons", "value": " ".join(finding.pythons)}],
     }
-    if assessed.description:
-        entry["description"] = assessed.description
-    if assessed.fix_versions:
-        entry["recommendation"] = f"Upgrade to {', '.join(assessed.fix_versions)}"
+    if finding.description:
+        entry["description"] = finding.description
+    if finding.fix_versions:
+        entry["recommendation"] = f"Upgrade to {', '.join(finding.fix_versions)}"
     return entry
 
 

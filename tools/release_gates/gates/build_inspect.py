@@ -149,23 +149,14 @@ def check_contents(
             sdist_files.append(name[len(prefix) :])
         else:
             stray.append(f"{sdist.name}:{name} (outside {prefix})")
-    stray += [
-        f"{sdist.name}:{prefix}{name}"
-        for name in unexpected(sdist_files, expand(policy.sdist.allow, declaration))
-    ]
-    lacking += [
-        f"{sdist.name}:{prefix}{pattern}"
-        for pattern in missing(sdist_files, expand(policy.sdist.require, declaration))
-    ]
     files = wheel_names(wheel)
-    stray += [
-        f"{wheel.name}:{name}"
-        for name in unexpected(files, expand(policy.wheel.allow, declaration))
-    ]
-    lacking += [
-        f"{wheel.name}:{pattern}"
-        for pattern in missing(files, expand(policy.wheel.require, declaration))
-    ]
+    for where, names, target in (
+        (f"{sdist.name}:{prefix}", sdist_files, policy.sdist),
+        (f"{wheel.name}:", files, policy.wheel),
+    ):
+        allow, require = expand(target.allow, declaration), expand(target.require, declaration)
+        stray += [f"{where}{name}" for name in unexpected(names, allow)]
+        lacking += [f"{where}{pattern}" for pattern in missing(names, require)]
     if stray or lacking:
         # The trees go into the result's details, so the report shows what did ship.
         trees = {

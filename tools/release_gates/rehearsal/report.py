@@ -168,18 +168,12 @@ def sbom_rows(sbom: Mapping[str, Any]) -> tuple[tuple[Cell, ...], ...]:
     components = ([root] if isinstance(root, dict) else []) + list(sbom.get("components", []))
     rows = []
     for component in components:
-        licences = []
-        for entry in component.get("licenses", []):
-            if "expression" in entry:
-                licences.append(str(entry["expression"]))
-            else:
-                licence = entry.get("license", {})
-                licences.append(str(licence.get("id") or licence.get("name") or "?"))
         rows.append(
             (
                 str(component.get("name", "?")),
                 str(component.get("version", "?")),
-                " AND ".join(licences) or "unknown",
+                # As the SBOM's own rendering shows it, so the two cannot disagree.
+                sbom_render.licence_text(component) or "unknown",
                 str(component.get("purl", "")),
             )
         )
