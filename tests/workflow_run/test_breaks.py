@@ -10,48 +10,41 @@ asserts that the same checks that find nothing wrong with the real workflow
 
 from __future__ import annotations
 
+import pytest
 from tests.workflow_run import expected
 from tests.workflow_run.scenarios import PUBLISH, VERSION, Runs, broken_copy
 
-
-def test_a_wrong_artifact_name_is_caught(runs: Runs) -> None:
-    """The version gate's result is uploaded as `result-version`.
-
-    The job stays green, but the summary collects `results-*`, so it would never see
-    the gate's message; the check of what the run uploaded names both sides.
-    """
-    run = broken_copy(
-        runs,
-        "artifact name",
+# Each break leaves the version job green; only the check of what the run uploaded
+# notices, and it names both sides.
+ARTIFACT_BREAKS = {
+    # The result is uploaded as `result-version`, but the summary collects `results-*`,
+    # so it would never see the gate's message.
+    "artifact name": (
         "          name: results-version\n",
         "          name: result-version\n",
-        job="version",
-    )
-    version_only = expected.TAG_RELEASE.only("version")
-    assert expected.job_problems(run, PUBLISH, version_only) == []
-    assert expected.artifact_problems(run, {"results-version"}, VERSION, PUBLISH) == [
-        "artifact 'result-version': uploaded, not expected",
-        "artifact 'results-version': expected, never uploaded",
-    ]
-
-
-def test_a_wrong_artifact_path_is_caught(runs: Runs) -> None:
-    """The version gate's result is uploaded from a path where it is not: silently nothing.
-
-    The upload tolerates a missing file (the gate may not have run), so the job stays
-    green; only the check of what the run uploaded notices.
-    """
-    run = broken_copy(
-        runs,
-        "artifact path",
+        [
+            "artifact 'result-version': uploaded, not expected",
+            "artifact 'results-version': expected, never uploaded",
+        ],
+    ),
+    # The result is uploaded from a path where it is not; the upload tolerates a missing
+    # file (the gate may not have run), so silently nothing is uploaded.
+    "artifact path": (
         "          path: build/gate-results/version.json\n",
         "          path: build/gate-result/version.json\n",
-        job="version",
-    )
+        ["artifact 'results-version': expected, never uploaded"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARTIFACT_BREAKS))
+def test_a_broken_gate_result_upload_is_caught(runs: Runs, name: str) -> None:
+    """The version gate's result is uploaded under the wrong name, or from the wrong path."""
+    old, new, problems = ARTIFACT_BREAKS[name]
+    run = broken_copy(runs, name, old, new, job="version")
     version_only = expected.TAG_RELEASE.only("version")
     assert expected.job_problems(run, PUBLISH, version_only) == []
-    problems = expected.artifact_problems(run, {"results-version"}, VERSION, PUBLISH)
-    assert problems == ["artifact 'results-version': expected, never uploaded"]
+    assert expected.artifact_problems(run, {"results-version"}, VERSION, PUBLISH) == problems
 
 
 def test_a_broken_needs_output_is_caught(runs: Runs) -> None:
