@@ -85,9 +85,10 @@ def make_release(base: Path, printed_version: str = VERSION) -> tuple[Path, Path
     return source, dist
 
 
-def run_smoke(source: Path, dist: Path, pythons: str) -> Run:
+def run_smoke(source: Path, dist: Path, pythons: str, venvs: Path | None = None) -> Run:
     """Run the real smoke gate on ``dist`` with ``source``'s locks, example and tests."""
     args = ["--dist", str(dist), "--source", str(source), "--pythons", pythons]
+    args += ["--venvs", str(venvs)] if venvs else []
     return run_gate_cli("smoke", args, dist.parent, timeout=900)
 
 
@@ -128,6 +129,28 @@ def test_wrong_version_printed_fails_naming_python_and_step(tmp_path: Path) -> N
     [row] = result["details"]["pythons"]
     assert row["version"] == "failed"
     assert row["install wheel"] == row["install sdist"] == row["example"] == "passed"
+
+
+def test_kept_venvs_are_reused_and_every_run_installs_its_own_dists(tmp_path: Path) -> None:
+    this = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    venvs = tmp_path / "venvs"
+    source, dist = make_release(tmp_path / "good")
+    first = run_smoke(source, dist, this, venvs)
+    assert first.returncode == 0, first.result
+    kept = sorted(p.name for p in venvs.iterdir())
+    assert kept == [f"py{this}-sdist", f"py{this}-wheel"]
+    marker = venvs / f"py{this}-wheel" / "made-by-the-first-run"
+    marker.write_text("x", encoding="utf-8")
+
+    # Same version, other bytes: the kept venv must get the new wheel, not keep the old one.
+    _, other = make_release(tmp_path / "other", printed_version="9.9.9")
+    second = run_smoke(source, other, this, venvs)
+
+    assert marker.exists()  # reused, not made again
+    assert second.returncode == 1
+    [row] = second.result["details"]["pythons"]
+    assert row["version"] == "failed" and row["install wheel"] == "passed"
+    assert "'duckalog 9.9.9'" in second.result["summary"]
 
 
 def test_requested_missing_python_fails(tmp_path: Path) -> None:
