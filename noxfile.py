@@ -16,7 +16,7 @@ its install step is skipped when neither its locks nor its interpreter changed:
 
 * **reused as is**: the sha256 of every lock file it was synced from and its
   interpreter (``pyvenv.cfg``: home and version) are the ones recorded in
-  ``<venv>/duckalog-locks.sha256``; uv then only checks it against the locks,
+  ``<venv>/duckalog-venv-key.sha256``; uv then only checks it against the locks,
   offline (``uv pip sync --offline``), and falls back to the index if it does
   not match any more;
 * **synced**: a lock file changed: ``uv pip sync`` installs and removes what differs;
@@ -30,7 +30,6 @@ install nothing) still works and skips even the check.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -46,6 +45,7 @@ TOOLS = ROOT / "tools"
 # The gate registry is plain data (standard library only): read it from the source tree.
 sys.path.insert(0, str(TOOLS))
 from release_gates import registry  # noqa: E402
+from release_gates._internal import venvs  # noqa: E402  (standard library only, too)
 
 # Python versions the library supports and is tested on here; CI adds 3.14
 # through `--force-python`.
@@ -61,21 +61,6 @@ nox.options.reuse_venv = "yes"
 os.environ.setdefault("NOX_ENABLE_STALENESS_CHECK", "1")
 nox.options.sessions = []  # nothing runs by accident: name a session or a tag
 
-# In each venv: what it was last synced from (lock files' sha256 and the interpreter).
-LOCK_STAMP = "duckalog-locks.sha256"
-
-
-def venv_key(venv: Path, locks: list[Path]) -> str:
-    """What a venv's contents follow from: each lock file's sha256 and the interpreter.
-
-    The interpreter is read from the venv's ``pyvenv.cfg`` (its home folder and
-    version), so a venv rebuilt on another Python gets another key.
-    """
-    config = (venv / "pyvenv.cfg").read_text(encoding="utf-8").splitlines()
-    lines = sorted(line.replace(" ", "") for line in config if line.startswith(("home", "version")))
-    lines += [f"{lock.name} {hashlib.sha256(lock.read_bytes()).hexdigest()}" for lock in locks]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
 
 def install_locked(session: nox.Session, *locks: str) -> None:
     """Make the session's venv exactly the hash-locked files ``security/<lock>.txt``.
@@ -86,21 +71,20 @@ def install_locked(session: nox.Session, *locks: str) -> None:
     """
     files = [SECURITY / f"{lock}.txt" for lock in locks]
     venv = Path(session.virtualenv.location)
-    stamp = venv / LOCK_STAMP
-    key = venv_key(venv, files)
+    key = venvs.venv_key(venvs.pyvenv_interpreter(venv), files)
     # Byte-compiled once, here: where PYTHONDONTWRITEBYTECODE is set (the machine image this
     # project is developed and tested on sets it), each process would compile all it imports.
     sync = ("uv", "pip", "sync", "--require-hashes", "--compile-bytecode", *(str(f) for f in files))
-    if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == key:
+    if venvs.recorded_key(venv) == key:
         try:
             # Same locks, same interpreter: check the venv against them without the index.
             session.run_install(*sync, "--offline", "--quiet")
             return
         except CommandFailed:
             session.log("the venv no longer matches its locks: syncing it from the index")
-    stamp.unlink(missing_ok=True)  # an interrupted sync must not look finished
+    venvs.record_key(venv, None)
     if session.run_install(*sync) is not None:
-        stamp.write_text(key + "\n", encoding="utf-8")
+        venvs.record_key(venv, key)
 
 
 def gate_env() -> dict[str, str]:

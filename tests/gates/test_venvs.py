@@ -20,7 +20,11 @@ from release_gates._internal.venvs import (
     add_locked,
     create_venv,
     locked_venv,
+    pyvenv_interpreter,
+    record_key,
+    recorded_key,
     run,
+    venv_key,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +138,32 @@ def test_an_interpreter_that_does_not_exist_is_a_failed_step(tmp_path: Path) -> 
     _, done = create_venv(tmp_path / "no-such-python", tmp_path / "v")
     assert not done.ok
     assert "no-such-python" in done.output
+
+
+def test_the_key_follows_each_locks_bytes_and_the_interpreter(
+    tmp_path: Path, locks: tuple[Path, Path]
+) -> None:
+    key = venv_key(THIS_ID, list(locks))
+    assert key == venv_key(THIS_ID, list(locks))
+    assert key != venv_key(THIS_ID + "x", list(locks))
+    assert key != venv_key(THIS_ID, [locks[0]])
+    locks[1].write_bytes(locks[1].read_bytes() + b"\n")  # one byte more: another key
+    assert key != venv_key(THIS_ID, list(locks))
+
+
+def test_pyvenv_interpreter_names_the_interpreter_a_venv_was_made_from(tmp_path: Path) -> None:
+    venv, done = create_venv(sys.executable, tmp_path / "v")
+    assert done.ok, done.output
+    made_from = pyvenv_interpreter(venv.path)
+    assert "home=" in made_from
+    assert ".".join(map(str, sys.version_info[:3])) in made_from
+    assert pyvenv_interpreter(tmp_path / "not-a-venv") == ""
+
+
+def test_a_key_is_recorded_and_removed(tmp_path: Path) -> None:
+    assert recorded_key(tmp_path) is None
+    record_key(tmp_path, "abc")
+    assert recorded_key(tmp_path) == "abc"
+    record_key(tmp_path, None)
+    assert recorded_key(tmp_path) is None
+    record_key(tmp_path, None)  # nothing recorded: still fine

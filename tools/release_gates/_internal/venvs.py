@@ -120,8 +120,9 @@ def run(
     return Completed(argv, done.returncode, done.stdout)
 
 
-# The file in a kept venv that records what it was made from (see locked_venv).
-KEY_FILE = "release-gates-venv.sha256"
+# The file in a kept venv that records what it was made from (see venv_key); noxfile.py
+# keeps its session venvs the same way.
+KEY_FILE = "duckalog-venv-key.sha256"
 
 
 def uv_command(*args: str | Path) -> list[str | Path]:
@@ -178,10 +179,41 @@ def add_locked(venv: Venv, lock: Path) -> Completed:
 
 
 def venv_key(interpreter_id: str, locks: Sequence[Path]) -> str:
-    """The key of a kept venv: ``interpreter_id`` and each lock's name and sha256."""
+    """The key of a kept venv: ``interpreter_id`` and each lock's name and sha256 (hex)."""
     lines = [interpreter_id]
     lines += [f"{lock.name} {hashlib.sha256(lock.read_bytes()).hexdigest()}" for lock in locks]
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def pyvenv_interpreter(path: Path) -> str:
+    """The interpreter the venv at ``path`` was made from, for :func:`venv_key`.
+
+    Its ``pyvenv.cfg`` lines ``home`` (the interpreter's folder) and ``version*``
+    (its full version), as one string; a venv without ``pyvenv.cfg`` gets ``""``.
+    """
+    try:
+        config = (path / "pyvenv.cfg").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    wanted = (line.replace(" ", "") for line in config if line.startswith(("home", "version")))
+    return ";".join(sorted(wanted))
+
+
+def recorded_key(path: Path) -> str | None:
+    """The key recorded in the venv at ``path`` (:data:`KEY_FILE`), None if there is none."""
+    try:
+        return (path / KEY_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def record_key(path: Path, key: str | None) -> None:
+    """Record ``key`` in the venv at ``path`` once it holds exactly its locks; None removes
+    the record first, so an interrupted install never looks finished."""
+    if key is None:
+        (path / KEY_FILE).unlink(missing_ok=True)
+    else:
+        (path / KEY_FILE).write_text(key + "\n", encoding="utf-8")
 
 
 def locked_venv(
@@ -197,13 +229,12 @@ def locked_venv(
     """
     venv = Venv(path)
     key = venv_key(interpreter_id, locks)
-    stamp = path / KEY_FILE
-    if keep and venv.python.exists() and stamp.is_file() and stamp.read_text().strip() == key:
+    if keep and venv.python.exists() and recorded_key(path) == key:
         checked = sync_locked(venv, *locks, offline=True, compile_bytecode=True)
         if not checked.ok:  # e.g. a package went missing and uv's cache was cleared
             checked = sync_locked(venv, *locks, compile_bytecode=True)
         if not checked.ok:
-            stamp.unlink()
+            record_key(path, None)
         return venv, checked, True
     shutil.rmtree(path, ignore_errors=True)
     venv, made = create_venv(interpreter, path)
@@ -211,7 +242,7 @@ def locked_venv(
         return venv, made, False
     synced = sync_locked(venv, *locks, compile_bytecode=keep)
     if synced.ok and keep:
-        stamp.write_text(key + "\n", encoding="utf-8")
+        record_key(path, key)
     return venv, synced, False
 
 
