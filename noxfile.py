@@ -42,10 +42,11 @@ from nox.command import CommandFailed
 ROOT = Path(__file__).parent.resolve()
 SECURITY = ROOT / "security"
 TOOLS = ROOT / "tools"
-# The gate registry is plain data (standard library only): read it from the source tree.
+# Read from the source tree, standard library only: the gate registry (plain data), what
+# nox's command line asks for, and the venvs' keys.
 sys.path.insert(0, str(TOOLS))
 from release_gates import registry  # noqa: E402
-from release_gates._internal import venvs  # noqa: E402  (standard library only, too)
+from release_gates._internal import nox_argv, venvs  # noqa: E402
 
 # Python versions the library supports and is tested on here; CI adds 3.14
 # through `--force-python`.
@@ -60,6 +61,16 @@ nox.options.reuse_venv = "yes"
 # ... but rebuild one whose interpreter is not the one the session asks for any more.
 os.environ.setdefault("NOX_ENABLE_STALENESS_CHECK", "1")
 nox.options.sessions = []  # nothing runs by accident: name a session or a tag
+
+
+# A tag selects many sessions (the README's `scripts/nox -t tests`): nox runs two at a
+# time, each in its own nox process, its output printed when it ends. Each of them
+# waits part of the time (downloads, servers, act), so two keep two cores busier than
+# one. `-j 1` runs them one after the other again. Sessions named with -s run in this
+# process with their output streamed (the rehearsal, the workflow jobs).
+if nox_argv.selects_by_tag(sys.argv[1:]) and hasattr(nox.options, "parallel"):
+    nox.options.parallel = 2
+    nox.options.allow_parallel = True
 
 
 def install_locked(session: nox.Session, *locks: str) -> None:
@@ -357,35 +368,10 @@ def release(session: nox.Session) -> None:
         "python",
         "-m",
         "release_gates.rehearsal",
-        *(f"--nox-arg={arg}" for arg in reuse_options(sys.argv[1:])),
+        *(f"--nox-arg={arg}" for arg in nox_argv.reuse_options(sys.argv[1:])),
         *session.posargs,
         env={**gate_env(), "RELEASE_NOX_PYTHON": sys.executable},
     )
-
-
-def reuse_options(nox_argv: list[str]) -> list[str]:
-    """The venv-reuse options of this nox run, for the rehearsal's child nox runs.
-
-    nox has no public API for its reuse options, so they are read from its own
-    command line: ``-r``/``--reuse-existing-virtualenvs`` or ``--reuse-venv VALUE``
-    set reuse, ``-N``/``--no-reuse-existing-virtualenvs`` rebuild every venv, ``-R``
-    also skips installs, as does ``--no-install``. Nothing given: nothing is
-    passed, and each gate gets this file's default (reuse, installs checked
-    against the locks).
-    """
-    reuse, no_install = "", False
-    for position, arg in enumerate(nox_argv):
-        value = arg.partition("=")[2] if arg.startswith("--reuse-venv=") else None
-        if arg == "--reuse-venv" and position + 1 < len(nox_argv):
-            value = nox_argv[position + 1]
-        if value is not None:
-            reuse = value
-        elif arg in ("-r", "--reuse-existing-virtualenvs", "-R"):
-            reuse = "yes"
-        elif arg in ("-N", "--no-reuse-existing-virtualenvs"):
-            reuse = "no"
-        no_install = no_install or arg in ("-R", "--no-install")
-    return [*(["--reuse-venv", reuse] if reuse else []), *(["--no-install"] if no_install else [])]
 
 
 # --- workflows -----------------------------------------------------------------
