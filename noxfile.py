@@ -242,7 +242,8 @@ def integration(session: nox.Session) -> None:
 # mypy --strict runs once per import layout: the library, the tools and this file
 # (pyproject's [tool.mypy] files); the gate, workflow and workflow-run tests, which
 # import `tests.gates.helpers` / `tests.workflow_run.*`; and the suites that put their
-# own folder on sys.path (the integration tests also import tests/library's support).
+# own folder on sys.path (the integration tests also import tests/library's support);
+# and the feedback benchmark.
 MYPY_TEST_RUNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("--explicit-package-bases", "tests/gates", "tests/workflows"), ""),
     # The workflow-run session's Python (tomllib).
@@ -250,6 +251,7 @@ MYPY_TEST_RUNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("--python-version", "3.11", "tests/docs"), "tests/docs"),  # the docs session's Python
     (("tests/library",), "tests/library"),
     (("tests/integration",), os.pathsep.join(["tests/integration", "tests/library"])),
+    (("benchmarks/feedback.py",), ""),
 )
 
 
