@@ -8,6 +8,24 @@ its tools, installed from one small hash-locked file under ``security/``.
 
     scripts/nox -t tests                 # every test suite (what CI runs)
     scripts/nox -s release -- --offline  # the full offline release rehearsal
+
+Virtualenvs are made and filled by uv (``security/nox.txt`` installs it with
+nox), always ``uv pip sync --require-hashes`` of the session's locks, so a venv
+holds exactly its locks and nothing else. A venv is reused when it exists, and
+its install step is skipped when neither its locks nor its interpreter changed:
+
+* **reused as is**: the sha256 of every lock file it was synced from and its
+  interpreter (``pyvenv.cfg``: home and version) are the ones recorded in
+  ``<venv>/duckalog-venv-key.sha256``; uv then only checks it against the locks,
+  offline (``uv pip sync --offline``), and falls back to the index if it does
+  not match any more;
+* **synced**: a lock file changed: ``uv pip sync`` installs and removes what differs;
+* **rebuilt**: the session's interpreter is not the venv's any more (nox's
+  staleness check, switched on here), the venv is broken, or ``-N`` / ``--reuse-venv
+  no`` is given.
+
+The sessions that test the built wheel reinstall only that wheel. ``-R`` (reuse,
+install nothing) still works and skips even the check.
 """
 
 from __future__ import annotations
@@ -19,29 +37,65 @@ import sys
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 ROOT = Path(__file__).parent.resolve()
 SECURITY = ROOT / "security"
 TOOLS = ROOT / "tools"
-# The gate registry is plain data (standard library only): read it from the source tree.
+# Read from the source tree, standard library only: the gate registry (plain data), what
+# nox's command line asks for, and the venvs' keys.
 sys.path.insert(0, str(TOOLS))
 from release_gates import registry  # noqa: E402
+from release_gates._internal import nox_argv, venvs  # noqa: E402
 
 # Python versions the library supports and is tested on here; CI adds 3.14
 # through `--force-python`.
 PYTHONS = ["3.9", "3.10", "3.11", "3.12", "3.13"]
 
-nox.options.default_venv_backend = "venv"
-nox.options.reuse_existing_virtualenvs = False
+# uv makes and fills every venv; it comes from security/nox.txt, next to nox.
+nox.options.default_venv_backend = "uv"
+# Never download an interpreter (uv would fetch one from GitHub): use the installed ones.
+nox.options.download_python = "never"
+# Reuse venvs (see the docstring: install_locked decides what a reused venv needs) ...
+nox.options.reuse_venv = "yes"
+# ... but rebuild one whose interpreter is not the one the session asks for any more.
+os.environ.setdefault("NOX_ENABLE_STALENESS_CHECK", "1")
 nox.options.sessions = []  # nothing runs by accident: name a session or a tag
 
 
+# A tag selects many sessions (the README's `scripts/nox -t tests`): nox runs two at a
+# time, each in its own nox process, its output printed when it ends. Each of them
+# waits part of the time (downloads, servers, act), so two keep two cores busier than
+# one. `-j 1` runs them one after the other again. Sessions named with -s run in this
+# process with their output streamed (the rehearsal, the workflow jobs).
+if nox_argv.selects_by_tag(sys.argv[1:]) and hasattr(nox.options, "parallel"):
+    nox.options.parallel = 2
+    nox.options.allow_parallel = True
+
+
 def install_locked(session: nox.Session, *locks: str) -> None:
-    """Install the hash-locked files ``security/<lock>.txt``, nothing else."""
-    args: list[str] = ["--require-hashes", "--no-deps"]
-    for lock in locks:
-        args += ["-r", str(SECURITY / f"{lock}.txt")]
-    session.install(*args)
+    """Make the session's venv exactly the hash-locked files ``security/<lock>.txt``.
+
+    Call it once per session with every lock the session needs: ``uv pip sync``
+    removes whatever the files do not list. Skipped with ``--no-install`` on a
+    reused venv (``-R``); see the module docstring for when a venv is only checked.
+    """
+    files = [SECURITY / f"{lock}.txt" for lock in locks]
+    venv = Path(session.virtualenv.location)
+    key = venvs.venv_key(venvs.pyvenv_interpreter(venv), files)
+    # Byte-compiled once, here: where PYTHONDONTWRITEBYTECODE is set (the machine image this
+    # project is developed and tested on sets it), each process would compile all it imports.
+    sync = ("uv", "pip", "sync", "--require-hashes", "--compile-bytecode", *(str(f) for f in files))
+    if venvs.recorded_key(venv) == key:
+        try:
+            # Same locks, same interpreter: check the venv against them without the index.
+            session.run_install(*sync, "--offline", "--quiet")
+            return
+        except CommandFailed:
+            session.log("the venv no longer matches its locks: syncing it from the index")
+    venvs.record_key(venv, None)
+    if session.run_install(*sync) is not None:
+        venvs.record_key(venv, key)
 
 
 def gate_env() -> dict[str, str]:
@@ -49,16 +103,22 @@ def gate_env() -> dict[str, str]:
     return {"PYTHONPATH": str(TOOLS)}
 
 
-def run_module(session: nox.Session, module: str, *args: str) -> None:
+def run_module(
+    session: nox.Session, module: str, *args: str, env: dict[str, str] | None = None
+) -> None:
     """Run ``python -m <module>`` from the source tree with the session's arguments."""
-    session.run("python", "-m", module, *args, *session.posargs, env=gate_env())
+    session.run("python", "-m", module, *args, *session.posargs, env={**gate_env(), **(env or {})})
 
 
 TEST_WHEEL_DIR = ROOT / "build" / "test-wheel"
 
 
 def install_wheel(session: nox.Session) -> None:
-    """Install the duckalog wheel (no dependencies): $DUCKALOG_WHEEL, else test_wheel's."""
+    """Install the duckalog wheel (no dependencies): $DUCKALOG_WHEEL, else test_wheel's.
+
+    Reinstalled on every run (uv would otherwise keep an installed duckalog of the
+    same version): the wheel is the one thing that changes between runs.
+    """
     wheel = os.environ.get("DUCKALOG_WHEEL")
     if not wheel:
         wheels = sorted(TEST_WHEEL_DIR.glob("duckalog-*.whl"))
@@ -68,12 +128,13 @@ def install_wheel(session: nox.Session) -> None:
                 "run `scripts/nox -s test_wheel` first"
             )
         wheel = str(wheels[0])
-    session.install("--no-deps", "--force-reinstall", wheel)
+    session.run_install("uv", "pip", "install", "--quiet", "--no-deps", "--compile-bytecode",
+                        "--reinstall-package", "duckalog", wheel)  # fmt: skip
 
 
-def install_project(session: nox.Session) -> None:
-    """Install duckalog from a wheel with the locked runtime dependencies."""
-    install_locked(session, "runtime")
+def install_project(session: nox.Session, *locks: str) -> None:
+    """Install the locks, the locked runtime dependencies and duckalog from the wheel."""
+    install_locked(session, *locks, "runtime")
     install_wheel(session)
 
 
@@ -89,14 +150,14 @@ def test_wheel(session: nox.Session) -> None:
     """
     install_locked(session, "backend")
     shutil.rmtree(TEST_WHEEL_DIR, ignore_errors=True)
+    # uv runs hatchling from this venv (no isolation: nothing unpinned is fetched).
     session.run(
-        "python",
-        "-m",
-        "pip",
-        "wheel",
-        "--no-deps",
+        "uv",
+        "build",
+        "--quiet",
+        "--wheel",
         "--no-build-isolation",
-        "--wheel-dir",
+        "--out-dir",
         str(TEST_WHEEL_DIR),
         str(ROOT),
     )
@@ -112,18 +173,29 @@ TOOLS_COVERAGE_FLOOR = 75
 
 
 def run_pytest_with_coverage(
-    session: nox.Session, floor: int, *pytest_args: str, env: dict[str, str]
+    session: nox.Session, floor: int, *pytest_args: str, env: dict[str, str], workers: int = 0
 ) -> None:
-    """pytest under coverage ([tool.coverage] in pyproject.toml), then the report and its floor."""
+    """pytest under coverage ([tool.coverage] in pyproject.toml), then the report and its floor.
+
+    ``workers``: run the tests in that many pytest-xdist processes, one test file per
+    process (``--dist loadfile``: a file's module fixtures are made once); pytest-cov
+    measures each process and combines their data with the measured subprocesses'.
+    ``-- -n 0`` runs them in one process again.
+    """
     data = Path(session.create_tmp()).resolve() / "coverage"
     shutil.rmtree(data, ignore_errors=True)  # stale data files would be combined too
     data.mkdir()
     rcfile = str(ROOT / "pyproject.toml")
     env = {**env, "COVERAGE_FILE": str(data / ".coverage")}
     coverage = ("python", "-m", "coverage")
-    session.run(*coverage, "run", "--rcfile", rcfile, "-m", "pytest",
-                *pytest_args, "-p", "no:cacheprovider", *session.posargs, env=env)  # fmt: skip
-    session.run(*coverage, "combine", "--quiet", "--rcfile", rcfile, env=env)
+    if workers:
+        session.run("python", "-m", "pytest", *pytest_args, "-n", str(workers), "--dist",
+                    "loadfile", "--cov", "--cov-config", rcfile, "--cov-report=",
+                    "-p", "no:cacheprovider", *session.posargs, env=env)  # fmt: skip
+    else:
+        session.run(*coverage, "run", "--rcfile", rcfile, "-m", "pytest",
+                    *pytest_args, "-p", "no:cacheprovider", *session.posargs, env=env)  # fmt: skip
+        session.run(*coverage, "combine", "--quiet", "--rcfile", rcfile, env=env)
     floor_args = [] if session.posargs else [f"--fail-under={floor}"]
     session.run(*coverage, "report", "--rcfile", rcfile, *floor_args, env=env)
 
@@ -131,8 +203,7 @@ def run_pytest_with_coverage(
 @nox.session(python=PYTHONS, tags=["tests"], requires=["test_wheel"])
 def tests(session: nox.Session) -> None:
     """The library's test suite against the installed package, with its coverage."""
-    install_locked(session, "tests")
-    install_project(session)
+    install_project(session, "tests")
     # Run from outside the tree so `import duckalog` can only find the installed copy.
     session.chdir(session.create_tmp())
     library_tests = str(ROOT / "tests" / "library")
@@ -171,7 +242,8 @@ def integration(session: nox.Session) -> None:
 # mypy --strict runs once per import layout: the library, the tools and this file
 # (pyproject's [tool.mypy] files); the gate, workflow and workflow-run tests, which
 # import `tests.gates.helpers` / `tests.workflow_run.*`; and the suites that put their
-# own folder on sys.path (the integration tests also import tests/library's support).
+# own folder on sys.path (the integration tests also import tests/library's support);
+# and the feedback benchmark.
 MYPY_TEST_RUNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("--explicit-package-bases", "tests/gates", "tests/workflows"), ""),
     # The workflow-run session's Python (tomllib).
@@ -179,6 +251,7 @@ MYPY_TEST_RUNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("--python-version", "3.11", "tests/docs"), "tests/docs"),  # the docs session's Python
     (("tests/library",), "tests/library"),
     (("tests/integration",), os.pathsep.join(["tests/integration", "tests/library"])),
+    (("benchmarks/feedback.py",), ""),
 )
 
 
@@ -238,11 +311,17 @@ def define_registry_sessions() -> None:
         _registry_session(entry.name, entry.summary, entry.locks, entry.module)
 
 
+# Where a gate may keep venvs of its own between runs (the smoke gate's --venvs): inside
+# the session's venv, so they go when nox makes that venv again (-N, a changed interpreter).
+GATE_VENVS_ENV = "RELEASE_GATES_VENVS"
+
+
 def _registry_session(name: str, summary: str, locks: tuple[str, ...], module: str) -> None:
     def session_function(session: nox.Session) -> None:
         if locks:
             install_locked(session, *locks)
-        run_module(session, module)
+        kept = Path(session.virtualenv.location) / "gate-venvs"
+        run_module(session, module, env={GATE_VENVS_ENV: str(kept)})
 
     session_function.__doc__ = summary
     nox.session(name=name, default=False)(session_function)
@@ -255,7 +334,10 @@ define_registry_sessions()
 def gate_tests(session: nox.Session) -> None:
     """Unit and fault-injection tests of the release gates, with real tools and local stand-ins."""
     install_locked(session, "gate-tests")
-    run_pytest_with_coverage(session, TOOLS_COVERAGE_FLOOR, "tests/gates", env=gate_env())
+    # Two processes: most of these tests wait on the gates' subprocesses and local servers.
+    run_pytest_with_coverage(
+        session, TOOLS_COVERAGE_FLOOR, "tests/gates", env=gate_env(), workers=2
+    )
 
 
 @nox.session(tags=["tests"], requires=["test_wheel"])
@@ -264,8 +346,7 @@ def docs(session: nox.Session) -> None:
 
     The built wheel is installed so the README's quick start runs for real.
     """
-    install_locked(session, "docs")
-    install_project(session)
+    install_project(session, "docs")
     env = {"PYTHONPATH": os.pathsep.join([str(TOOLS), str(ROOT / "tests" / "docs")])}
     session.run(
         "python", "-m", "pytest", "tests/docs", "-p", "no:cacheprovider", *session.posargs, env=env
@@ -280,41 +361,19 @@ def release(session: nox.Session) -> None:
     """Main job: the release rehearsal, every gate end to end against a local index.
 
     `nox -s release [-- --offline] [--jobs N]`. Each gate runs as its own
-    `nox -s <gate>` with this nox interpreter; -r/-R are passed on so a warm
-    rehearsal reuses the gate venvs. Writes dist/release-report.{md,html}.
+    `nox -s <gate>` with this nox interpreter, reusing its venv as every session
+    does (see the module docstring); -N/-R and --reuse-venv are passed on.
+    Writes dist/release-report.{md,html}.
     """
     install_locked(session, "local-index")  # pypiserver + passlib: the stand-in index
     session.run(
         "python",
         "-m",
         "release_gates.rehearsal",
-        *(f"--nox-arg={arg}" for arg in reuse_options(sys.argv[1:])),
+        *(f"--nox-arg={arg}" for arg in nox_argv.reuse_options(sys.argv[1:])),
         *session.posargs,
         env={**gate_env(), "RELEASE_NOX_PYTHON": sys.executable},
     )
-
-
-def reuse_options(nox_argv: list[str]) -> list[str]:
-    """The venv-reuse options of this nox run, for the rehearsal's child nox runs.
-
-    nox has no public API for its reuse options, so they are read from its own
-    command line: ``-r``/``--reuse-existing-virtualenvs`` or ``--reuse-venv yes|always``
-    reuse venvs, ``-R`` also skips installs, as does ``--no-install``. Nothing
-    given means a cold run.
-    """
-    reuse, no_install = "no", False
-    for position, arg in enumerate(nox_argv):
-        value = arg.partition("=")[2] if arg.startswith("--reuse-venv=") else None
-        if arg == "--reuse-venv" and position + 1 < len(nox_argv):
-            value = nox_argv[position + 1]
-        if value is not None:
-            reuse = value
-        elif arg in ("-r", "--reuse-existing-virtualenvs", "-R"):
-            reuse = "yes"
-        elif arg in ("-N", "--no-reuse-existing-virtualenvs"):
-            reuse = "no"
-        no_install = no_install or arg in ("-R", "--no-install")
-    return ["--reuse-venv", reuse, *(["--no-install"] if no_install else [])]
 
 
 # --- workflows -----------------------------------------------------------------

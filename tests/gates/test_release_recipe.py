@@ -31,7 +31,7 @@ runs the same way, without creating a nox virtualenv (this test already runs in
 the gates' tool environment).
 
 The user's venv gets the runtime dependencies (duckdb, PyYAML) from the
-hash-locked ``security/runtime.txt`` first, as the publish gate does; the
+hash-locked ``security/runtime.txt`` first (by uv), as the publish gate does; the
 documented commands then run with pip's configuration switched off, so only the
 indexes they name are used. ``test_the_install_block_takes_dependencies_from_pypi_only``
 shows why the install block has two commands, with a stranger's higher-versioned
@@ -251,12 +251,15 @@ def documented_pip_env(base: Mapping[str, str], venv: Path) -> dict[str, str]:
 
 
 def user_venv(path: Path, runtime_lock: Path | None) -> Path:
-    """A fresh venv with pip; with ``runtime_lock``, the locked runtime closure installed."""
+    """A fresh venv with the interpreter's own pip (what a user gets from ``python -m
+    venv``); with ``runtime_lock``, the locked runtime closure installed first, by uv
+    as the publish gate does (the documented commands then run with that pip)."""
     run([sys.executable, "-m", "venv", str(path)], path.parent, os.environ, "python -m venv")
     if runtime_lock is not None:
         run(
-            [str(path / "bin" / "python"), "-m", "pip", "install", "--quiet", "--require-hashes",
-             "--no-deps", "-r", str(runtime_lock)],
+            [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--no-config",
+             "--python", str(path / "bin" / "python"), "--require-hashes", "--no-deps",
+             "-r", str(runtime_lock)],
             path.parent, os.environ, f"installing {runtime_lock.name}",
         )  # fmt: skip
     return path

@@ -85,9 +85,10 @@ def make_release(base: Path, printed_version: str = VERSION) -> tuple[Path, Path
     return source, dist
 
 
-def run_smoke(source: Path, dist: Path, pythons: str) -> Run:
+def run_smoke(source: Path, dist: Path, pythons: str, venvs: Path | None = None) -> Run:
     """Run the real smoke gate on ``dist`` with ``source``'s locks, example and tests."""
     args = ["--dist", str(dist), "--source", str(source), "--pythons", pythons]
+    args += ["--venvs", str(venvs)] if venvs else []
     return run_gate_cli("smoke", args, dist.parent, timeout=900)
 
 
@@ -116,10 +117,24 @@ def test_good_release_passes_on_two_pythons(
     assert not list(source.rglob("__pycache__")) and not list(source.rglob("*.duckdb"))
 
 
-def test_wrong_version_printed_fails_naming_python_and_step(tmp_path: Path) -> None:
-    source, dist = make_release(tmp_path, printed_version="9.9.9")
+def test_wrong_version_printed_fails_naming_python_and_step_in_a_reused_venv(
+    tmp_path: Path,
+) -> None:
+    """A first run keeps its venvs; the second, with other bytes of the same version,
+    reuses them and must still install and check its own wheel."""
     this = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    ran = run_smoke(source, dist, this)
+    venvs = tmp_path / "venvs"
+    source, dist = make_release(tmp_path / "good")
+    first = run_smoke(source, dist, this, venvs)
+    assert first.returncode == 0, first.result
+    assert sorted(p.name for p in venvs.iterdir()) == [f"py{this}-sdist", f"py{this}-wheel"]
+    marker = venvs / f"py{this}-wheel" / "made-by-the-first-run"
+    marker.write_text("x", encoding="utf-8")
+
+    _, other = make_release(tmp_path / "other", printed_version="9.9.9")
+    ran = run_smoke(source, other, this, venvs)
+
+    assert marker.exists()  # the venv was reused, not made again
     result = ran.result
     assert ran.returncode == 1
     assert result["problem_code"] == "smoke.failed"

@@ -1,6 +1,15 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The installed ``duckalog`` command, end to end, in subprocesses."""
+"""The ``duckalog`` command, end to end.
+
+Most tests drive the CLI's ``main(argv)`` in this process (``run_main``: same
+arguments, working directory, environment, captured stdout and stderr, exit
+code): they are about what a command does. The entry points themselves are
+proved in real subprocesses: the installed ``duckalog`` console script and
+``python -m duckalog`` (version, a usage error, a build that succeeds, one that
+fails on the config and one that fails in DuckDB: exit codes 0, 2 and 3), and
+that ``--help`` and ``--version`` start without importing duckdb.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from support import digest, listing, run_cli, views_in, write_parquet
+from support import digest, listing, run_cli, run_main, views_in, write_parquet
 
 from duckalog import schema
 
@@ -64,7 +73,7 @@ def test_help_and_version_do_not_import_duckdb(argv: list[str]) -> None:
 
 
 def test_help_lists_commands_and_exit_codes(tmp_path: Path) -> None:
-    run = run_cli("--help", cwd=tmp_path)
+    run = run_main("--help", cwd=tmp_path)
     assert run.code == 0
     for word in ("build", "validate", "generate-sql", "init", "schema", "2 invalid config"):
         assert word in run.stdout
@@ -72,10 +81,10 @@ def test_help_lists_commands_and_exit_codes(tmp_path: Path) -> None:
 
 def test_build_validate_and_override_database(tmp_path: Path) -> None:
     project(tmp_path, "views: [{name: orders, source: parquet, uri: data/orders.parquet}]\n")
-    assert run_cli("validate", "duckalog.yaml", cwd=tmp_path).stdout.strip() == (
+    assert run_main("validate", "duckalog.yaml", cwd=tmp_path).stdout.strip() == (
         "duckalog.yaml: valid (1 view)"
     )
-    run = run_cli("build", "duckalog.yaml", "--database", "other.duckdb", cwd=tmp_path)
+    run = run_main("build", "duckalog.yaml", "--database", "other.duckdb", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert "other.duckdb" in run.stdout
     assert set(views_in(tmp_path / "other.duckdb")) == {"main.orders"}
@@ -86,7 +95,7 @@ def test_build_from_another_folder_resolves_paths_against_the_config(tmp_path: P
     project(
         tmp_path / "proj", "views: [{name: orders, source: parquet, uri: data/orders.parquet}]\n"
     )
-    run = run_cli("build", "proj/duckalog.yaml", cwd=tmp_path)
+    run = run_main("build", "proj/duckalog.yaml", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert set(views_in(tmp_path / "proj" / "catalog.duckdb")) == {"main.orders"}
 
@@ -95,7 +104,7 @@ def test_generate_sql_and_dry_run_redact_secrets_and_write_nothing(tmp_path: Pat
     project(tmp_path, CONFIG)
     before = listing(tmp_path)
     for argv in (["generate-sql", "duckalog.yaml"], ["build", "duckalog.yaml", "--dry-run"]):
-        run = run_cli(*argv, cwd=tmp_path, env=SECRETS)
+        run = run_main(*argv, cwd=tmp_path, env=SECRETS)
         assert run.code == 0, run.stderr
         for secret in SECRETS.values():
             assert secret not in run.stdout + run.stderr
@@ -117,7 +126,7 @@ def test_failed_build_error_and_verbose_log_redact_secrets(tmp_path: Path) -> No
         "views: [{name: v, sql: SELECT 1}]\n"
     )
     project(tmp_path, text)
-    run = run_cli("-v", "build", "duckalog.yaml", cwd=tmp_path, env=SECRETS)
+    run = run_main("-v", "build", "duckalog.yaml", cwd=tmp_path, env=SECRETS)
     assert run.code == 3
     assert "very-secret-value" not in run.stdout + run.stderr
     assert 'build failed at secret "s" (duckalog.yaml: duckdb.secrets[0])' in run.stderr
@@ -127,25 +136,25 @@ def test_failed_build_error_and_verbose_log_redact_secrets(tmp_path: Path) -> No
 
 
 def test_init_writes_a_config_that_builds(tmp_path: Path) -> None:
-    run = run_cli("init", cwd=tmp_path)
+    run = run_main("init", cwd=tmp_path)
     assert run.code == 0
     assert (tmp_path / "duckalog.yaml").is_file()
-    again = run_cli("init", cwd=tmp_path)
+    again = run_main("init", cwd=tmp_path)
     assert again.code == 2
     assert "already exists" in again.stderr
-    built = run_cli("build", "duckalog.yaml", cwd=tmp_path)
+    built = run_main("build", "duckalog.yaml", cwd=tmp_path)
     assert built.code == 0, built.stderr
     assert set(views_in(tmp_path / "catalog.duckdb")) == {"main.hello"}
 
 
 def test_init_into_a_folder(tmp_path: Path) -> None:
     (tmp_path / "new").mkdir()
-    assert run_cli("init", "new", cwd=tmp_path).code == 0
+    assert run_main("init", "new", cwd=tmp_path).code == 0
     assert (tmp_path / "new" / "duckalog.yaml").is_file()
 
 
 def test_schema_command_prints_the_shipped_schema(tmp_path: Path) -> None:
-    run = run_cli("schema", cwd=tmp_path)
+    run = run_main("schema", cwd=tmp_path)
     assert run.code == 0
     assert json.loads(run.stdout) == schema.generate()
 
@@ -155,7 +164,7 @@ def test_shipped_schema_equals_the_generated_one() -> None:
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
-    run = run_cli("build", "nope.yaml", cwd=tmp_path)
+    run = run_main("build", "nope.yaml", cwd=tmp_path)
     assert run.code == 2
     assert run.stderr.strip() == "duckalog: error: nope.yaml: config file not found"
 
@@ -189,7 +198,7 @@ def test_quickstart_example_builds(tmp_path: Path) -> None:
     if not example.is_dir():
         pytest.skip("examples/ is not part of the sdist")
     shutil.copytree(example, tmp_path / "quickstart", ignore=shutil.ignore_patterns("*.duckdb*"))
-    run = run_cli("build", "duckalog.yaml", cwd=tmp_path / "quickstart")
+    run = run_main("build", "duckalog.yaml", cwd=tmp_path / "quickstart")
     assert run.code == 0, run.stderr
     catalog = tmp_path / "quickstart" / "catalog.duckdb"
     assert set(views_in(catalog)) == {"shop.orders", "shop.customers", "shop.revenue_by_country"}

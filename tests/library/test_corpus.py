@@ -1,6 +1,10 @@
 # SPDX-FileCopyrightText: 2026 Duckalog contributors
 # SPDX-License-Identifier: MIT
-"""The bad-config corpus: every case through the real ``duckalog build``.
+"""The bad-config corpus: every case through ``duckalog build`` (the CLI's ``main``).
+
+The CLI runs in this process (``run_main``: its arguments, working directory,
+environment, captured output and exit code); ``test_cli`` proves that the
+installed console script runs that same ``main`` and exits with its code.
 
 Each case in ``corpus/cases.json`` names a config (a file, or a folder whose
 entry is ``duckalog.yaml``), the exit code and message fragments expected on
@@ -21,7 +25,7 @@ from typing import Any, Callable
 
 import duckdb
 import pytest
-from support import digest, listing, run_cli, write_parquet
+from support import digest, listing, run_main, write_parquet
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
@@ -82,7 +86,7 @@ def test_bad_config(name: str, baseline: Path, tmp_path: Path) -> None:
     catalog = work / "catalog.duckdb"
     before_digest, before_listing = digest(catalog), listing(work)
 
-    run = run_cli(
+    run = run_main(
         "build", entry.name, "--database", "catalog.duckdb", cwd=work, env=case.get("env")
     )
 

@@ -42,6 +42,7 @@ from typing import Any
 from release_gates._internal import index, paths, retry
 from release_gates._internal.index_check import check_served
 from release_gates._internal.retry import Transient
+from release_gates._internal.venvs import create_venv, sync_locked
 from release_gates.gates.publish_release import (
     Log,
     Release,
@@ -198,17 +199,27 @@ def _pip(venv_python: Path, *args: str, what: str, log: Log) -> None:
 def install_and_smoke(release: Release, settings: Settings, log: Log) -> str:
     """Install the release from the index into a fresh venv and run ``<project> --version``."""
     with tempfile.TemporaryDirectory(prefix="publish-index-check-") as scratch:
-        venv = Path(scratch) / "venv"
         # No pip inside: the venv holds only the runtime closure and the release.
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-        python = venv / "bin" / "python"
+        venv, made = create_venv(sys.executable, Path(scratch) / "venv")
+        if not made.ok:
+            raise GateFailure(
+                INSTALL_FAILED, what="a venv", code=made.returncode, output=made.tail()
+            )
+        python = venv.python
         lock = settings.runtime_lock
         if lock is not None and any(
             line.strip() and not line.lstrip().startswith("#")
             for line in lock.read_text(encoding="utf-8").splitlines()
         ):
+            # The closure is the lock's (uv, hashes required); the release itself goes in
+            # with pip below, from the index, as users install it.
             log(f"installing the runtime closure from {lock} (hash-locked)")
-            _pip(python, "--require-hashes", "--no-deps", "-r", str(lock), what=str(lock), log=log)
+            synced = sync_locked(venv, lock)
+            if not synced.ok:
+                output = scrub(synced.output, log.secrets).strip()[-2000:]
+                raise GateFailure(
+                    INSTALL_FAILED, what=str(lock), code=synced.returncode, output=output
+                )
         requirement = Path(scratch) / "release.txt"
         hashes = " ".join(f"--hash=sha256:{dist.sha256}" for dist in release.dists)
         requirement.write_text(f"{release.project}=={release.version} {hashes}\n", "utf-8")
@@ -219,7 +230,7 @@ def install_and_smoke(release: Release, settings: Settings, log: Log) -> str:
             "--index-url", settings.simple_url, "-r", str(requirement),
             what=f"{release.project}=={release.version}", log=log,
         )  # fmt: skip
-        script = venv / "bin" / release.project
+        script = venv.bin / release.project
         command = [str(script), "--version"]
         try:
             done = subprocess.run(

@@ -3,31 +3,44 @@
 """The ``smoke`` gate: install the built dists on every Python and use them.
 
     python -m release_gates.gates.smoke [--dist dist] [--pythons 3.9,3.10,...] [--jobs 2]
+                                        [--venvs DIR]
 
 First ``dist/SHA256SUMS`` must match the wheel and the sdist. Then, per Python
-(``python3.X`` on PATH; every requested one must exist), in fresh venvs in a
-temporary directory outside the source tree:
+(``python3.X`` on PATH; every requested one must exist), in venvs that hold
+nothing else, working in a temporary directory outside the source tree:
 
-* **wheel venv**: the runtime closure from ``security/runtime.txt``
-  (``--require-hashes``), then the wheel with ``--no-deps``;
-* **sdist venv**: the same closure, then the sdist built without isolation by the
-  pinned backend from ``security/backend.txt`` (isolation would fetch hatchling
-  unhashed). hatchling needs Python 3.10+, so for 3.9 the sdist is first built
-  into a wheel once by the gate's own interpreter and that wheel is installed;
+* **wheel venv**: exactly the runtime closure from ``security/runtime.txt``
+  (``uv pip sync --require-hashes``), then the wheel, with plain ``pip install
+  --no-deps`` (the gate's pinned pip: what users run);
+* **sdist venv**: the same closure and the pinned backend from
+  ``security/backend.txt``, then the sdist with ``pip install --no-deps
+  --no-build-isolation`` (isolation would fetch hatchling unhashed). hatchling
+  needs Python 3.10+, so for 3.9 the sdist is first built into a wheel once by
+  the gate's own interpreter and that wheel is installed;
 * in both: ``duckalog --version`` prints the release version and ``import duckalog``
   comes from the venv; the example catalog (``examples/quickstart``, copied)
   builds, and every view in it answers a query through the venv's duckdb;
-* in the wheel venv: the library test suite (``tests/library``) runs with pytest
-  from ``security/tests.txt``, from the temporary directory, so only the
-  installed package is importable.
+* in the wheel venv, after those checks: ``security/tests.txt`` is added and the
+  library test suite (``tests/library``) runs with pytest, from the temporary
+  directory, so only the installed package is importable.
 
-A per-Python table is printed and goes into the result's details. Any failed
-step fails the gate, naming the Python and the step.
+The venvs are made in the temporary directory, unless ``--venvs DIR`` (default
+``$RELEASE_GATES_VENVS``, which ``nox -s smoke`` sets to ``gate-venvs`` inside its
+own venv, so they go when nox makes that venv again) keeps them: then a venv is
+reused while its locks and interpreter are unchanged
+(:func:`~release_gates._internal.venvs.locked_venv`), synced back to exactly its
+locks, and only the dists are installed again. One smoke run at a time may use
+a ``--venvs`` folder.
+
+The Pythons run ``--jobs`` at a time (default 2). A per-Python table is printed
+and goes into the result's details. Any failed step fails the gate, naming the
+Python and the step.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -45,9 +58,9 @@ from release_gates._internal.pythons import Interpreter, find_pythons
 from release_gates._internal.venvs import (
     Completed,
     Venv,
-    create_venv,
+    add_locked,
+    locked_venv,
     pip_install,
-    pip_install_locked,
     run,
 )
 from release_gates.problems import GateFailure, Problem
@@ -58,6 +71,8 @@ PASSED, FAILED, NOT_RUN = Status.PASSED.value, Status.FAILED.value, Status.NOT_R
 STEPS = ("install wheel", "install sdist", "version", "example", "tests")
 # hatchling (security/backend.txt) runs on these Pythons only.
 BACKEND_MIN_PYTHON = (3, 10)
+# Where `nox -s smoke` keeps the venvs between runs (see --venvs).
+VENVS_ENV = "RELEASE_GATES_VENVS"
 
 # Lists every view of the built catalog and counts its rows, with the venv's duckdb.
 _QUERY_VIEWS = """
@@ -107,6 +122,8 @@ class Inputs:
     source: Path
     example: Path
     tests: Path
+    # Where venvs are kept between runs; None: fresh ones in the run's temporary folder.
+    venvs: Path | None = None
 
     @property
     def runtime_lock(self) -> Path:
@@ -122,6 +139,10 @@ class Inputs:
     def backend_lock(self) -> Path:
         """The pinned build backend, for installing the sdist without isolation."""
         return self.source / "security" / "backend.txt"
+
+    def venv_path(self, work: Path, name: str) -> Path:
+        """Where the venv ``name`` lives: kept in :attr:`venvs`, else in ``work``."""
+        return (self.venvs or work) / name
 
 
 @dataclass
@@ -203,28 +224,36 @@ def _check_example(run_: PythonRun, venv: Venv, inputs: Inputs, work: Path, labe
 
 
 def _install(
-    run_: PythonRun, step: str, venv: Venv, made: Completed, inputs: Inputs, dist: Path
-) -> bool:
-    """Create ``venv``, install the locked runtime closure, then ``dist`` without deps."""
-    if not run_.record(step, made):
-        return False
-    if not run_.record(step, pip_install_locked(venv, inputs.runtime_lock)):
-        return False
+    run_: PythonRun, step: str, name: str, inputs: Inputs, work: Path, dist: Path
+) -> Venv | None:
+    """The venv ``name`` with exactly the locked runtime closure (and, for an sdist, the
+    pinned backend), then ``dist`` installed by pip without deps; None if a step failed."""
+    interpreter = run_.interpreter
+    locks = [inputs.runtime_lock]
+    pip_args: list[str | Path] = ["--no-deps", dist]
     if dist.name.endswith(".tar.gz"):
-        if not run_.record(step, pip_install_locked(venv, inputs.backend_lock)):
-            return False
-        return run_.record(step, pip_install(venv, "--no-deps", "--no-build-isolation", dist))
-    return run_.record(step, pip_install(venv, "--no-deps", dist))
+        locks.append(inputs.backend_lock)
+        pip_args.insert(1, "--no-build-isolation")
+    venv, synced, _ = locked_venv(
+        inputs.venv_path(work, f"py{interpreter.version}-{name}"),
+        interpreter.executable,
+        f"{interpreter.executable} {interpreter.full_version}",
+        locks,
+        keep=inputs.venvs is not None,
+    )
+    if not run_.record(step, synced) or not run_.record(step, pip_install(venv, *pip_args)):
+        return None
+    return venv
 
 
 def _smoke_wheel(result: PythonRun, inputs: Inputs, work: Path, sdist_wheel: Path | None) -> None:
     """Wheel venv: install, version, example, the library test suite."""
-    venv, made = create_venv(result.interpreter.executable, work / "venv-wheel")
-    if not _install(result, "install wheel", venv, made, inputs, inputs.dists.wheel):
+    venv = _install(result, "install wheel", "wheel", inputs, work, inputs.dists.wheel)
+    if venv is None:
         return
     _check_version(result, venv, inputs, work, "wheel")
     _check_example(result, venv, inputs, work, "wheel")
-    if result.record("tests", pip_install_locked(venv, inputs.tests_lock)):
+    if result.record("tests", add_locked(venv, inputs.tests_lock)):
         pytest_args: list[str | Path] = [
             inputs.tests,
             "--rootdir",
@@ -244,13 +273,13 @@ def _smoke_wheel(result: PythonRun, inputs: Inputs, work: Path, sdist_wheel: Pat
 
 def _smoke_sdist(result: PythonRun, inputs: Inputs, work: Path, sdist_wheel: Path | None) -> None:
     """Sdist venv: install (built here, or by the gate's Python for 3.9), version, example."""
-    venv, made = create_venv(result.interpreter.executable, work / "venv-sdist")
     # hatchling cannot run on this Python: install the wheel the gate built from the sdist.
     if sdist_wheel is not None and result.interpreter.minor < BACKEND_MIN_PYTHON:
         dist = sdist_wheel
     else:
         dist = inputs.dists.sdist
-    if _install(result, "install sdist", venv, made, inputs, dist):
+    venv = _install(result, "install sdist", "sdist", inputs, work, dist)
+    if venv is not None:
         _check_version(result, venv, inputs, work, "sdist")
         _check_example(result, venv, inputs, work, "sdist")
 
@@ -275,11 +304,16 @@ def build_sdist_wheel(inputs: Inputs, work: Path) -> Path:
     """Build the sdist into a wheel with the gate's interpreter (for Pythons hatchling lacks)."""
     if sys.version_info[:2] < BACKEND_MIN_PYTHON:
         raise GateFailure(OLD_BUILDER, python="3.9", builder=sys.version.split()[0])
-    builder, made = create_venv(sys.executable, work / "venv-builder")
+    builder, synced, _ = locked_venv(
+        inputs.venv_path(work, "builder"),
+        sys.executable,
+        f"{sys.executable} {sys.version}",
+        [inputs.backend_lock],
+        keep=inputs.venvs is not None,
+    )
     out = work / "sdist-wheel"
     for done in (
-        made,
-        pip_install_locked(builder, inputs.backend_lock),
+        synced,
         run(
             [
                 sys.executable,
@@ -315,8 +349,14 @@ def format_table(rows: Sequence[dict[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def smoke(source: Path, dist: Path, requested: Sequence[str] | None, jobs: int) -> GateResult:
-    """The gate's work."""
+def smoke(
+    source: Path,
+    dist: Path,
+    requested: Sequence[str] | None,
+    jobs: int,
+    venvs: Path | None = None,
+) -> GateResult:
+    """The gate's work; ``venvs``: where venvs are kept between runs (None: not kept)."""
     name, version = project_name_version(source / "pyproject.toml")
     dists = find_dists(dist, name, version)
     inputs = Inputs(
@@ -324,6 +364,7 @@ def smoke(source: Path, dist: Path, requested: Sequence[str] | None, jobs: int) 
         source=source,
         example=source / "examples" / "quickstart",
         tests=source / "tests" / "library",
+        venvs=venvs,
     )
     for what, path in (
         ("example config", inputs.example / "duckalog.yaml"),
@@ -381,10 +422,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--source", type=Path, default=paths.ROOT, help="source tree (security/, examples/, tests/)"
     )
+    parser.add_argument(
+        "--venvs",
+        type=Path,
+        default=Path(os.environ[VENVS_ENV]) if os.environ.get(VENVS_ENV) else None,
+        help=f"keep the venvs here and reuse them while their locks are unchanged "
+        f"(default: ${VENVS_ENV}; unset: fresh venvs every run)",
+    )
     args = parser.parse_args(argv)
     requested = [v.strip() for v in args.pythons.split(",") if v.strip()] if args.pythons else None
+    venvs = args.venvs.resolve() if args.venvs else None
     return run_gate(
-        GATE, lambda: smoke(args.source.resolve(), args.dist.resolve(), requested, args.jobs)
+        GATE,
+        lambda: smoke(args.source.resolve(), args.dist.resolve(), requested, args.jobs, venvs),
     )
 
 
