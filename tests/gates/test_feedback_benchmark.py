@@ -37,7 +37,9 @@ def test_a_clone_starts_with_empty_caches_and_every_python(
     env = feedback.shell_env(tmp_path / "cache")
     assert env["XDG_CACHE_HOME"] == str(tmp_path / "cache")
     assert not {"PYENV_VERSION", "UV_CACHE_DIR", "NOX_PARALLEL", "PIP_CACHE_DIR"} & set(env)
-    assert env["DUCKALOG_ACTIONS_MIRROR"] == str(ROOT.parent / "shared/fixtures/actions")
+    # Absolute, with links resolved (the shared folder may be a link beside the clone).
+    mirror = (ROOT.parent / "shared/fixtures/actions").resolve()
+    assert env["DUCKALOG_ACTIONS_MIRROR"] == str(mirror)
 
 
 def test_a_command_is_timed_with_its_gates(feedback: ModuleType, tmp_path: Path) -> None:
