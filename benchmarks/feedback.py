@@ -38,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -118,10 +119,15 @@ def run_timed(name: str, command: tuple[str, ...], clone: Path, env: dict[str, s
             argv, cwd=clone, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
         assert child.stdout is not None
-        for line in child.stdout:
-            log.write(line)
-            if done := _GATE_DONE.search(line):
-                timing.parts.append((f"{done[1]} ({done[2].lower()})", float(done[3])))
+        try:
+            for line in child.stdout:
+                log.write(line)
+                if done := _GATE_DONE.search(line):
+                    timing.parts.append((f"{done[1]} ({done[2].lower()})", float(done[3])))
+        except KeyboardInterrupt:  # nox and the rehearsal stop their own children on SIGINT
+            child.send_signal(signal.SIGINT)
+            child.wait()
+            raise
         _, status, usage = os.wait4(child.pid, 0)  # reaped here, with its CPU time
         child.stdout.close()
     timing.wall_s = time.monotonic() - begin
@@ -130,15 +136,18 @@ def run_timed(name: str, command: tuple[str, ...], clone: Path, env: dict[str, s
     timing.load = f"{before} -> {_load()}"
     if report.exists():
         sessions = json.loads(report.read_text(encoding="utf-8"))["sessions"]
-        timing.parts = [(s["name"], float(s.get("duration") or 0.0)) for s in sessions]
+        timing.parts = [
+            (max(s.get("signatures") or [s["name"]], key=len), float(s.get("duration") or 0.0))
+            for s in sessions
+        ]
     print(f"  {name}: {timing.wall_s:.0f} s wall, {timing.cpu_s:.0f} s CPU, exit {timing.code}, "
           f"load {timing.load}", flush=True)  # fmt: skip
     return timing
 
 
 def clone_at(ref: str, merge: list[str], folder: Path) -> Path:
-    """A fresh clone of this repository at ``ref`` in ``folder/duckalog``, ``merge`` merged in."""
-    clone = folder / "duckalog"
+    """A fresh clone of this repository at ``ref`` in ``folder/d``, ``merge`` merged in."""
+    clone = folder / "d"
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(clone)], check=True)
     subprocess.run(["git", "checkout", "--quiet", "--detach", ref], cwd=clone, check=True)
     for other in merge:
@@ -220,7 +229,10 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the clones, caches and logs")
     options = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="duckalog-feedback-"))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
+    # A short path: PostgreSQL's socket path in the integration session's temporary
+    # folder inside the clone must stay under 108 bytes.
+    workdir = Path(tempfile.mkdtemp(prefix="fb-", dir="/tmp"))
     # The integration tests run PostgreSQL as an unprivileged user: it must reach the clone.
     workdir.chmod(0o755)
     timings: dict[str, Timing] = {}
