@@ -36,7 +36,11 @@ def relative_to(path: str, folder: Path | str) -> str:
         inside = os.path.commonpath([path, base]) == base
     except ValueError:  # another drive (Windows)
         return path
-    return os.path.relpath(path, base) if inside else path
+    if not inside:
+        return path
+    relative = os.path.relpath(path, base)
+    # A file or folder named "~..." must not read back as the home folder.
+    return os.path.join(os.curdir, relative) if relative.startswith("~") else relative
 
 
 def path_list(value: str, convert: Callable[[str], str]) -> str:

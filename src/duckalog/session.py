@@ -326,6 +326,11 @@ def _paths(value: str, folder: Path, portable: bool) -> str:
     return path_list(value, lambda part: relative_to(part, folder)) if portable else value
 
 
+def _path(value: str, folder: Path, portable: bool) -> str:
+    """One path (a comma is part of its name), made relative to ``folder`` when portable."""
+    return relative_to(value, folder) if portable else value
+
+
 class _Record:
     """Builds the stored form of one step: credentials by reference, paths portable."""
 
@@ -358,11 +363,11 @@ class _Record:
                 result["value"] = step.value
             return result
         if step.kind == "variable":
-            return {"value": _paths(str(step.value), self.folder, portable)}
+            return {"value": _path(str(step.value), self.folder, portable)}
         if step.kind == "load":
             extension = str(step.value)
             if extension.endswith(EXTENSION_SUFFIX):
-                extension = _paths(extension, self.folder, portable)
+                extension = _path(extension, self.folder, portable)
             return {"extension": extension}
         if isinstance(step.value, Secret):
             secret = step.value
@@ -385,7 +390,7 @@ class _Record:
             if attachment.password is not None:
                 self.credential(step, ".password", "password", result)
         else:
-            result["path"] = _paths(attachment.path, self.folder, portable)
+            result["path"] = _path(attachment.path, self.folder, portable)
         return result
 
 

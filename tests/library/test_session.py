@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from duckalog import session
@@ -57,6 +57,11 @@ def round_trip(
 
 @settings(max_examples=40, deadline=None)
 @given(alias=names, secret_name=names, path=texts, host=texts, value=texts, password=texts)
+# Found by hypothesis: a file named "~" came back as the home folder, and a path with a
+# comma was split as if it were a list of paths.
+@example(alias="a", secret_name="s", path="~", host="h", value="v", password="p")
+@example(alias="a", secret_name="s", path=",", host="h", value="v", password="p")
+@example(alias="a", secret_name="s", path="x,~y", host="h", value="v", password="p")
 def test_hostile_values_round_trip(
     connection: duckdb.DuckDBPyConnection,
     alias: str,
